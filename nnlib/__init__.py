@@ -1,0 +1,46 @@
+"""nnlib: the NumPy library that *The Mathematics Behind Neural Networks* builds.
+
+Each module implements one concept and says which chapter derives it. Names are
+re-exported here explicitly (no star imports), so ``import nnlib`` is enough in a
+chapter: ``nnlib.sigmoid``, ``nnlib.draw_network``, ...
+"""
+from .activations import (
+    leaky_relu,
+    leaky_relu_grad,
+    relu,
+    relu_grad,
+    sigmoid,
+    sigmoid_grad,
+    softmax,
+    softmax_jacobian,
+    softmax_jvp,
+    softmax_vjp,
+    step,
+    tanh,
+    tanh_grad,
+)
+from .gradcheck import numerical_gradient, relative_error
+from .notebook import glue
+from .plotting import draw_network
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "draw_network",
+    "glue",
+    "leaky_relu",
+    "leaky_relu_grad",
+    "numerical_gradient",
+    "relative_error",
+    "relu",
+    "relu_grad",
+    "sigmoid",
+    "sigmoid_grad",
+    "softmax",
+    "softmax_jacobian",
+    "softmax_jvp",
+    "softmax_vjp",
+    "step",
+    "tanh",
+    "tanh_grad",
+]

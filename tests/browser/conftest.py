@@ -1,0 +1,57 @@
+"""Fixtures for the browser test: the built site served on loopback, and Chromium."""
+import functools
+import http.server
+import os
+import pathlib
+import sys
+import threading
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from find_chromium import find_chromium  # noqa: E402
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+HTML = ROOT / "_build" / "html"
+
+# The same flags the machine's own probe uses: without the background-networking
+# ones, Chromium itself tries to reach Google's hosts at every start.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url():
+    """Serve _build/html on 127.0.0.1 (an ephemeral port) for the whole session."""
+    if not (HTML / "index.html").exists():
+        pytest.fail(f"{HTML / 'index.html'} does not exist: run `make book` first")
+    handler = functools.partial(_QuietHandler, directory=str(HTML))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Chromium driven by Playwright; skipped (never in CI) when absent."""
+    path = find_chromium()
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the browser test, but no Chromium was found")
+        pytest.skip("no Chromium installed (apt-get install chromium): browser test skipped")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,0 +1,124 @@
+"""Open the built site in a real browser and check what a reader would see.
+
+For the index page and every chapter: MathJax 3 (served by the site itself) has
+typeset every equation, no raw TeX delimiters are left in the prose, and no request
+left the machine. Chapters must also offer the launch buttons (Binder, Colab,
+JupyterHub) and the download button.
+"""
+import pathlib
+import urllib.parse
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from conftest import HTML
+
+pytestmark = pytest.mark.browser
+
+CHAPTERS = sorted(p.relative_to(HTML).as_posix() for p in (HTML / "chapters").glob("*.html"))
+PAGES = ["index.html", *CHAPTERS]
+
+RAW_TEX_MARKERS = ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\frac")
+
+# Text of the page with code, scripts and typeset math removed: what is left is prose,
+# where a raw TeX delimiter means MathJax did not typeset something.
+PROSE_TEXT_JS = """() => {
+  const body = document.body.cloneNode(true);
+  body.querySelectorAll('pre, code, script, style, mjx-container, .highlight, .cell_output')
+      .forEach(e => e.remove());
+  return body.textContent;
+}"""
+
+MATHJAX_READY_JS = "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+
+MATH_STATS_JS = """() => ({
+  version: window.MathJax && window.MathJax.version,
+  math: document.querySelectorAll('.math').length,
+  untypeset: [...document.querySelectorAll('.math')]
+      .filter(e => !e.querySelector('mjx-container') && !e.closest('mjx-container'))
+      .map(e => e.textContent.slice(0, 80)),
+  typeset: document.querySelectorAll('mjx-container').length,
+})"""
+
+
+def _is_local(url):
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost")
+
+
+@pytest.fixture(scope="module")
+def pages(browser, site_url):
+    """Load every page once; return {page: (math stats, prose text, outside requests, links)}."""
+    assert CHAPTERS, "no chapter pages were built"
+    results = {}
+    for name in PAGES:
+        context = browser.new_context()
+        outside = []
+
+        def refuse_outside(route):  # record and refuse: the test must not need the network
+            if _is_local(route.request.url):
+                route.continue_()
+            else:
+                outside.append(route.request.url)
+                route.abort()
+
+        context.route("**/*", refuse_outside)
+        page = context.new_page()
+        page.goto(f"{site_url}/{name}", wait_until="load")
+        try:  # a page whose MathJax never loads fails the tests below, not this fixture
+            page.wait_for_function(MATHJAX_READY_JS, timeout=15_000)
+            page.evaluate("() => MathJax.startup.promise")
+        except PlaywrightTimeoutError:
+            pass
+        page.wait_for_load_state("networkidle")
+        results[name] = dict(
+            math=page.evaluate(MATH_STATS_JS),
+            prose=page.evaluate(PROSE_TEXT_JS),
+            outside=outside,
+            links=page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)"),
+            buttons=page.eval_on_selector_all(
+                "button", "els => els.map(e => e.className + ' ' + (e.title || ''))"
+            ),
+        )
+        context.close()
+    return results
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_mathjax_is_served_locally_and_loaded(pages, name):
+    assert str(pages[name]["math"]["version"]).startswith("3."), pages[name]["math"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_request_leaves_the_machine(pages, name):
+    assert pages[name]["outside"] == []
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_equation_is_typeset(pages, name):
+    stats = pages[name]["math"]
+    assert stats["math"] > 0, "a chapter without a single equation: is math parsed at all?"
+    assert stats["untypeset"] == []
+    assert stats["typeset"] >= stats["math"]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_no_raw_tex_left_in_prose(pages, name):
+    prose = pages[name]["prose"]
+    leftovers = [m for m in RAW_TEX_MARKERS if m in prose]
+    assert leftovers == [], [prose[max(0, prose.find(m) - 60): prose.find(m) + 60] for m in leftovers]
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+@pytest.mark.parametrize("target", ["mybinder.org", "colab.research.google.com", "jupyterhub"])
+def test_launch_buttons_present(pages, name, target):
+    assert any(target in link for link in pages[name]["links"]), f"no launch link to {target}"
+
+
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_download_and_live_code_buttons_present(pages, name):
+    links, buttons = pages[name]["links"], " ".join(pages[name]["buttons"])
+    assert any(link.endswith(".ipynb") for link in links), "no .ipynb download link"
+    assert "thebe" in buttons.lower(), "no live-code (Thebe) button"

@@ -1,0 +1,136 @@
+"""The book's own rules, checked: every chapter has the shape CONTRIBUTING.md asks for.
+
+These fail when a chapter is missing from the table of contents, lacks the setup
+cell that makes it run on Colab, has fewer than four exercises or an exercise
+without a solution, is committed unexecuted or with an error, or when the
+repository URL disagrees between the files that carry it.
+"""
+import json
+import pathlib
+import re
+import shutil
+import sys
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import set_repo_url  # noqa: E402
+import student_edition  # noqa: E402
+
+CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+IDS = [p.stem for p in CHAPTERS]
+REPO_URL = set_repo_url.current_url(ROOT)
+SETUP_CELL = f'''try:
+    import nnlib
+except ModuleNotFoundError:  # Colab or a bare JupyterHub: install the book's library
+    %pip install --quiet "nnlib @ git+{REPO_URL}"
+    import nnlib
+'''
+
+
+def _load(path):
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _source(cell):
+    return "".join(cell["source"])
+
+
+def _toc_files():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    return [c["file"] for part in toc["parts"] for c in part["chapters"]]
+
+
+def test_there_are_chapters():
+    assert len(CHAPTERS) >= 2
+
+
+def test_toc_lists_exactly_the_chapters():
+    listed = {f for f in _toc_files() if f.startswith("chapters/")}
+    assert listed == {f"chapters/{p.stem}" for p in CHAPTERS}
+
+
+def test_chapters_are_in_numbered_order_in_the_toc():
+    listed = [f for f in _toc_files() if f.startswith("chapters/")]
+    assert listed == sorted(listed)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_chapter_opens_with_label_title_and_objectives(path):
+    first = _source(_load(path)["cells"][0])
+    assert re.match(r"^\(ch-[a-z0-9-]+\)=\n# \S", first), first[:80]
+    text = "\n".join(_source(c) for c in _load(path)["cells"][:3] if c["cell_type"] == "markdown")
+    assert "Learning objectives" in text
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_first_code_cell_is_the_setup_cell(path):
+    code = [c for c in _load(path)["cells"] if c["cell_type"] == "code"]
+    assert _source(code[0]).startswith(SETUP_CELL)
+    assert "hide-cell" in code[0].get("metadata", {}).get("tags", [])
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_at_least_four_exercises_each_with_a_solution(path):
+    markdown = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "markdown")
+    exercises = re.findall(r"^[`:]{3,}\{exercise\}.*\n:label: (\S+)", markdown, flags=re.MULTILINE)
+    solutions = re.findall(r"^[`:]{3,}\{solution\} (\S+)", markdown, flags=re.MULTILINE)
+    assert len(exercises) >= 4, exercises
+    assert sorted(exercises) == sorted(solutions)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_committed_executed_in_order_without_errors(path):
+    code = [c for c in _load(path)["cells"] if c["cell_type"] == "code" and _source(c).strip()]
+    assert [c["execution_count"] for c in code] == list(range(1, len(code) + 1))
+    for cell in code:
+        for out in cell["outputs"]:
+            assert out["output_type"] != "error", _source(cell)[:200]
+            if out.get("name") == "stderr":
+                assert "Warning" not in "".join(out["text"]), "".join(out["text"])[:200]
+
+
+@pytest.mark.parametrize("name", ["README.md", "CITATION.cff", "pyproject.toml", "CONTRIBUTING.md"])
+def test_repository_url_agrees_everywhere(name):
+    assert REPO_URL in (ROOT / name).read_text(encoding="utf-8")
+
+
+def test_set_repo_url_rewrites_every_copy(tmp_path):
+    for name in [*set_repo_url.FILES, "_toc.yml"]:
+        if (ROOT / name).exists():
+            shutil.copy(ROOT / name, tmp_path / name)
+    shutil.copytree(ROOT / "chapters", tmp_path / "chapters", ignore=shutil.ignore_patterns(".*"))
+    new = "https://github.com/someone/some-book"
+    changed = set_repo_url.set_repo_url(new, tmp_path)
+    assert set_repo_url.current_url(tmp_path) == new
+    assert len(changed) >= 4 + len(CHAPTERS)
+    for path in set_repo_url.files_to_rewrite(tmp_path):
+        assert REPO_URL not in path.read_text(encoding="utf-8"), path.name
+    with pytest.raises(ValueError, match="new_url"):
+        set_repo_url.set_repo_url("not a url", tmp_path)
+
+
+def test_strip_solutions_keeps_exercises_and_nested_fences():
+    md = (
+        "Intro\n\n```{exercise} One\n:label: ex-a\nDo it.\n```\n\n"
+        "````{solution} ex-a\n:class: dropdown\n```python\nprint(1)\n```\n````\n\n"
+        ":::{solution} ex-b\nSecret\n:::\nAfter"
+    )
+    out = student_edition.strip_solutions(md)
+    assert "{exercise}" in out and "Do it." in out and "After" in out
+    assert "solution" not in out and "print(1)" not in out and "Secret" not in out
+    with pytest.raises(ValueError, match="unclosed"):
+        student_edition.strip_solutions("```{solution} ex-a\nnever closed\n")
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_student_edition_has_no_solutions_and_no_outputs(path):
+    import nbformat
+
+    nb = student_edition.student_notebook(nbformat.read(path, as_version=4))
+    text = json.dumps(nb)
+    assert "{solution}" not in text and "{exercise}" in text
+    assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
+    nbformat.validate(nb)
