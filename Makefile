@@ -60,7 +60,7 @@ book: $(STAMP) $(MATHJAX)
 execute: $(STAMP)
 	@cd chapters && for nb in *.ipynb; do \
 	  echo "executing $$nb"; \
-	  ../$(BIN)/jupyter nbconvert --to notebook --execute --inplace --log-level WARN "$$nb"; \
+	  ../$(BIN)/jupyter execute --inplace --timeout=600 "$$nb"; \
 	done
 
 serve:

@@ -76,7 +76,7 @@ def test_first_code_cell_is_the_setup_cell(path):
 def test_at_least_four_exercises_each_with_a_solution(path):
     markdown = "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "markdown")
     exercises = re.findall(r"^[`:]{3,}\{exercise\}.*\n:label: (\S+)", markdown, flags=re.MULTILINE)
-    solutions = re.findall(r"^[`:]{3,}\{solution\} (\S+)", markdown, flags=re.MULTILINE)
+    solutions = re.findall(r"^[`:]{3,}\{solution(?:-start)?\} (\S+)", markdown, flags=re.MULTILINE)
     assert len(exercises) >= 4, exercises
     assert sorted(exercises) == sorted(solutions)
 
@@ -125,12 +125,33 @@ def test_strip_solutions_keeps_exercises_and_nested_fences():
         student_edition.strip_solutions("```{solution} ex-a\nnever closed\n")
 
 
+def test_student_edition_drops_gated_solutions_with_their_code_cells():
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# T\n\n```{exercise} E\n:label: ex-a\nDo it.\n```"),
+        nbformat.v4.new_markdown_cell("Before\n````{solution-start} ex-a\n:class: dropdown\n````\nAnswer text"),
+        nbformat.v4.new_code_cell("secret_code = 1"),
+        nbformat.v4.new_markdown_cell("More answer\n````{solution-end}\n````\nAfter"),
+        nbformat.v4.new_code_cell("kept = 2"),
+    ]
+    text = json.dumps(student_edition.student_notebook(nb))
+    for gone in ("secret_code", "Answer text", "More answer", "{solution"):
+        assert gone not in text
+    for kept in ("Do it.", "Before", "After", "kept = 2"):
+        assert kept in text
+    nb.cells = nb.cells[:3]
+    with pytest.raises(ValueError, match="solution-end"):
+        student_edition.student_notebook(nb)
+
+
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_student_edition_has_no_solutions_and_no_outputs(path):
     import nbformat
 
     nb = student_edition.student_notebook(nbformat.read(path, as_version=4))
     text = json.dumps(nb)
-    assert "{solution}" not in text and "{exercise}" in text
+    assert "{solution" not in text and "{exercise" in text
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     nbformat.validate(nb)

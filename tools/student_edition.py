@@ -1,9 +1,11 @@
 """Write a student edition of the chapters: ``python tools/student_edition.py SRC DST``.
 
-For every notebook in SRC: remove each ``{solution}`` directive (backtick or colon
-fences) from the Markdown cells, clear all outputs and execution counts, and add a
-note at the top. Exercises stay. Instructors hand out DST; the solutions stay in the
-published book, where readers can hide them.
+For every notebook in SRC: remove every solution, clear all outputs and execution
+counts, and add a note at the top. Both of sphinx-exercise's solution forms are
+removed: a ``{solution}`` directive inside one Markdown cell, and a gated solution,
+which runs from a ``{solution-start}`` directive to a ``{solution-end}`` directive and
+may span code cells (those are removed too). Exercises stay. Instructors hand out DST;
+the published book keeps the solutions, which readers can hide.
 """
 import pathlib
 import re
@@ -11,40 +13,68 @@ import sys
 
 import nbformat
 
-OPEN_RE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}")
+OPEN_RE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{(?P<kind>solution|solution-start|solution-end)\}")
 NOTE = (
     "```{note}\nStudent edition: the solutions to the exercises have been removed "
     "and the outputs cleared. Run every cell from the top.\n```"
 )
 
 
-def strip_solutions(markdown):
-    """Return ``markdown`` without its ``{solution}`` blocks (nested fences allowed)."""
-    out, fence = [], None
-    for line in markdown.splitlines(keepends=True):
-        if fence is None:
+class _Stripper:
+    """Walks a notebook's cells in order, remembering whether it is inside a gated solution."""
+
+    def __init__(self):
+        self.gated = False
+
+    def markdown(self, text):
+        """Return ``text`` without solution blocks; track gated solutions across cells."""
+        out, fence = [], None
+        for line in text.splitlines(keepends=True):
+            if fence is not None:  # inside a directive block that is being dropped
+                if line.strip() == fence:
+                    fence = None
+                continue
             match = OPEN_RE.match(line.lstrip())
             if match:
-                fence = match.group("fence")
+                fence, kind = match.group("fence"), match.group("kind")
+                if kind == "solution-start":
+                    self.gated = True
+                elif kind == "solution-end":
+                    self.gated = False
                 continue
-            out.append(line)
-        elif line.strip() == fence:
-            fence = None
-    if fence is not None:
-        raise ValueError(f"unclosed {{solution}} block (fence {fence!r}) in a Markdown cell")
-    return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip("\n")
+            if not self.gated:
+                out.append(line)
+        if fence is not None:
+            raise ValueError(f"unclosed solution block (fence {fence!r}) in a Markdown cell")
+        return re.sub(r"\n{3,}", "\n\n", "".join(out)).strip("\n")
+
+
+def strip_solutions(markdown):
+    """Return one Markdown text without its solution blocks."""
+    stripper = _Stripper()
+    text = stripper.markdown(markdown)
+    if stripper.gated:
+        raise ValueError("unclosed {solution-start}: no {solution-end} follows it")
+    return text
 
 
 def student_notebook(nb):
     """Return a copy of the notebook without solutions or outputs."""
     nb = nbformat.from_dict(nb)
+    stripper, cells = _Stripper(), []
     for cell in nb.cells:
         if cell.cell_type == "markdown":
-            cell.source = strip_solutions(cell.source)
-        elif cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    nb.cells = [c for c in nb.cells if c.cell_type != "markdown" or c.source.strip()]
-    nb.cells.insert(1, nbformat.v4.new_markdown_cell(NOTE))
+            cell.source = stripper.markdown(cell.source)
+            if cell.source.strip():
+                cells.append(cell)
+        elif not stripper.gated:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+            cells.append(cell)
+    if stripper.gated:
+        raise ValueError("unclosed {solution-start}: no {solution-end} follows it")
+    cells.insert(1, nbformat.v4.new_markdown_cell(NOTE))
+    nb.cells = cells
     return nb
 
 
