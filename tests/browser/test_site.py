@@ -68,11 +68,14 @@ def pages(browser, site_url):
         page = context.new_page()
         page.goto(f"{site_url}/{name}", wait_until="load")
         try:  # a page whose MathJax never loads fails the tests below, not this fixture
-            page.wait_for_function(MATHJAX_READY_JS, timeout=15_000)
+            page.wait_for_function(MATHJAX_READY_JS, timeout=60_000)
             page.evaluate("() => MathJax.startup.promise")
         except PlaywrightTimeoutError:
             pass
-        page.wait_for_load_state("networkidle")
+        try:  # let late requests (fonts, lazy scripts) happen, so the route above sees them
+            page.wait_for_load_state("networkidle", timeout=20_000)
+        except PlaywrightTimeoutError:
+            pass  # a busy machine; requests made so far were all recorded
         results[name] = dict(
             math=page.evaluate(MATH_STATS_JS),
             prose=page.evaluate(PROSE_TEXT_JS),
