@@ -19,13 +19,19 @@ from .activations import (
     tanh,
     tanh_grad,
 )
+from .base import BaseEstimator, ClassifierMixin, NotFittedError
 from .gradcheck import numerical_gradient, relative_error
 from .notebook import glue
+from .perceptron import Perceptron
 from .plotting import draw_network
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "BaseEstimator",
+    "ClassifierMixin",
+    "NotFittedError",
+    "Perceptron",
     "draw_network",
     "glue",
     "leaky_relu",

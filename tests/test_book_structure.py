@@ -135,9 +135,10 @@ def test_student_edition_drops_gated_solutions_with_their_code_cells():
         nbformat.v4.new_code_cell("secret_code = 1"),
         nbformat.v4.new_markdown_cell("More answer\n````{solution-end}\n````\nAfter"),
         nbformat.v4.new_code_cell("kept = 2"),
+        nbformat.v4.new_code_cell("tagged_check = 3", metadata={"tags": ["solution", "hide-input"]}),
     ]
     text = json.dumps(student_edition.student_notebook(nb))
-    for gone in ("secret_code", "Answer text", "More answer", "{solution"):
+    for gone in ("secret_code", "Answer text", "More answer", "{solution", "tagged_check"):
         assert gone not in text
     for kept in ("Do it.", "Before", "After", "kept = 2"):
         assert kept in text

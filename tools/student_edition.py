@@ -4,7 +4,9 @@ For every notebook in SRC: remove every solution, clear all outputs and executio
 counts, and add a note at the top. Both of sphinx-exercise's solution forms are
 removed: a ``{solution}`` directive inside one Markdown cell, and a gated solution,
 which runs from a ``{solution-start}`` directive to a ``{solution-end}`` directive and
-may span code cells (those are removed too). Exercises stay. Instructors hand out DST;
+may span code cells (those are removed too). Code cells tagged ``solution`` (a
+solution's self-check, which runs in the book so that its numbers can be glued) are
+removed as well. Exercises stay. Instructors hand out DST;
 the published book keeps the solutions, which readers can hide.
 """
 import pathlib
@@ -67,7 +69,7 @@ def student_notebook(nb):
             cell.source = stripper.markdown(cell.source)
             if cell.source.strip():
                 cells.append(cell)
-        elif not stripper.gated:
+        elif not stripper.gated and "solution" not in cell.metadata.get("tags", []):
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
             cells.append(cell)
