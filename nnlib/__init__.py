@@ -21,6 +21,19 @@ from .activations import (
 )
 from .base import BaseEstimator, ClassifierMixin, NotFittedError
 from .gradcheck import numerical_gradient, relative_error
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_grad,
+    binary_cross_entropy_with_logits,
+    binary_cross_entropy_with_logits_grad,
+    cross_entropy,
+    cross_entropy_grad,
+    mse,
+    mse_grad,
+    one_hot,
+    softmax_cross_entropy,
+    softmax_cross_entropy_grad,
+)
 from .notebook import glue
 from .perceptron import Perceptron
 from .plotting import draw_network
@@ -32,17 +45,28 @@ __all__ = [
     "ClassifierMixin",
     "NotFittedError",
     "Perceptron",
+    "binary_cross_entropy",
+    "binary_cross_entropy_grad",
+    "binary_cross_entropy_with_logits",
+    "binary_cross_entropy_with_logits_grad",
+    "cross_entropy",
+    "cross_entropy_grad",
     "draw_network",
     "glue",
     "leaky_relu",
     "leaky_relu_grad",
+    "mse",
+    "mse_grad",
     "numerical_gradient",
+    "one_hot",
     "relative_error",
     "relu",
     "relu_grad",
     "sigmoid",
     "sigmoid_grad",
     "softmax",
+    "softmax_cross_entropy",
+    "softmax_cross_entropy_grad",
     "softmax_jacobian",
     "softmax_jvp",
     "softmax_vjp",
