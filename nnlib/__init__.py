@@ -21,6 +21,18 @@ from .activations import (
 )
 from .base import BaseEstimator, ClassifierMixin, NotFittedError
 from .gradcheck import numerical_gradient, relative_error
+from .init import glorot_normal, glorot_uniform, he_normal, lecun_normal
+from .layers import (
+    Dense,
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sequential,
+    Sigmoid,
+    Softmax,
+    Step,
+    Tanh,
+)
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_grad,
@@ -36,15 +48,24 @@ from .losses import (
 )
 from .notebook import glue
 from .perceptron import Perceptron
-from .plotting import draw_network
+from .plotting import draw_network, plot_decision_boundary
 
 __version__ = "0.1.0"
 
 __all__ = [
     "BaseEstimator",
     "ClassifierMixin",
+    "Dense",
+    "Identity",
+    "LeakyReLU",
     "NotFittedError",
     "Perceptron",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Step",
+    "Tanh",
     "binary_cross_entropy",
     "binary_cross_entropy_grad",
     "binary_cross_entropy_with_logits",
@@ -52,13 +73,18 @@ __all__ = [
     "cross_entropy",
     "cross_entropy_grad",
     "draw_network",
+    "glorot_normal",
+    "glorot_uniform",
     "glue",
+    "he_normal",
     "leaky_relu",
     "leaky_relu_grad",
+    "lecun_normal",
     "mse",
     "mse_grad",
     "numerical_gradient",
     "one_hot",
+    "plot_decision_boundary",
     "relative_error",
     "relu",
     "relu_grad",

@@ -1,0 +1,268 @@
+r"""Layers of a feed-forward network: ``Dense``, activation layers and ``Sequential``.
+
+Derived in chapter 4, *Multi-layer perceptrons and forward propagation*; the
+backpropagation chapter derives the ``backward`` methods.
+
+Every layer maps a batch to a batch (batch first: ``X`` has shape ``(m, n_in)``)
+and has the same small interface:
+
+* ``forward(X)`` returns the layer's output and caches what ``backward`` needs;
+* ``backward(dA, need_input_grad=True)`` takes :math:`\partial L / \partial A`, the
+  gradient of the loss with respect to the layer's last output, stores the
+  gradients of the layer's parameters and returns :math:`\partial L / \partial X`
+  (or ``None`` when ``need_input_grad`` is False: the first layer of a network
+  has no use for the gradient with respect to the data, so it skips that work);
+* ``parameters()`` and ``gradients()`` return lists of arrays in the same order.
+  They are the layer's own arrays: an optimiser updates ``parameters()`` in place,
+  and ``backward`` overwrites ``gradients()`` in place, so the lists can be fetched
+  once and reused.
+
+Convention: the gradient passed to ``backward`` is that of the **mean** loss over
+the batch, so it already contains the factor :math:`1/m`; layers sum over the
+batch and never divide by :math:`m`.
+"""
+import numpy as np
+
+from . import activations as act
+from ._validation import as_float_array, check_positive_int
+from .init import INITIALISERS, as_generator
+
+
+def _check_dtype(dtype):
+    if dtype not in (np.float32, np.float64, np.dtype(np.float32), np.dtype(np.float64)):
+        raise TypeError(f"dtype must be numpy.float32 or numpy.float64, got {dtype!r}")
+    return np.dtype(dtype)
+
+
+def _initial_weights(init, n_in, n_out, rng):
+    """Weights from an initialiser given by name or as a callable ``init(n_in, n_out, rng)``."""
+    if isinstance(init, str):
+        if init not in INITIALISERS:
+            raise ValueError(f"init must be one of {sorted(INITIALISERS)} or a callable, got {init!r}")
+        init = INITIALISERS[init]
+    elif not callable(init):
+        raise TypeError(f"init must be a str or a callable, got {type(init).__name__}")
+    W = as_float_array(init(n_in, n_out, rng), "init(n_in, n_out, rng)", ndim=2)
+    if W.shape != (n_in, n_out):
+        raise ValueError(f"init(n_in, n_out, rng) must return shape {(n_in, n_out)}, got {W.shape}")
+    return W
+
+
+class Dense:
+    r"""Fully connected (affine) layer.
+
+    .. math:: Z = X W + \mathbf{b}, \qquad
+              \frac{\partial L}{\partial W} = X^\top \frac{\partial L}{\partial Z}, \quad
+              \frac{\partial L}{\partial \mathbf{b}} = \mathbf{1}_m^\top \frac{\partial L}{\partial Z}, \quad
+              \frac{\partial L}{\partial X} = \frac{\partial L}{\partial Z} W^\top
+
+    ``W`` starts from the initialiser ``init`` (a name from ``nnlib.init.INITIALISERS``
+    or a callable ``init(n_in, n_out, rng)``), ``b`` at zero. ``rng`` (a
+    ``numpy.random.Generator`` or an int seed) is required. Input is cast to
+    ``dtype``, so a float32 layer computes in float32 throughout.
+
+    Shapes: ``X (m, n_in) -> Z (m, n_out)``; ``W (n_in, n_out)``, ``b (n_out,)``.
+    Derived in chapter 4, *Multi-layer perceptrons and forward propagation*.
+    """
+
+    def __init__(self, n_in, n_out, *, init="glorot_uniform", rng=None, dtype=np.float64):
+        self.n_in, self.n_out = check_positive_int(n_in, "n_in"), check_positive_int(n_out, "n_out")
+        self.dtype = _check_dtype(dtype)
+        rng = as_generator(rng)
+        self.W = _initial_weights(init, self.n_in, self.n_out, rng).astype(self.dtype)
+        self.b = np.zeros(self.n_out, dtype=self.dtype)
+        self.dW, self.db = np.zeros_like(self.W), np.zeros_like(self.b)
+        self._X = None
+
+    @classmethod
+    def from_weights(cls, W, b):
+        """A layer with the given ``W`` (n_in, n_out) and ``b`` (n_out,), e.g. designed by hand."""
+        W, b = as_float_array(W, "W", ndim=2), as_float_array(b, "b", ndim=1)
+        if b.shape != (W.shape[1],):
+            raise ValueError(f"b must have shape ({W.shape[1]},) to match W of shape {W.shape}, got {b.shape}")
+        layer = cls(*W.shape, init=lambda n_in, n_out, rng: W, rng=0, dtype=W.dtype)  # no random draw
+        layer.b[...] = b
+        return layer
+
+    def forward(self, X):
+        X = as_float_array(X, "X", ndim=2).astype(self.dtype, copy=False)
+        if X.shape[1] != self.n_in:
+            raise ValueError(f"X must have shape (m, {self.n_in}), got {X.shape}")
+        self._X = X                                 # (m, n_in), needed for dW
+        return X @ self.W + self.b                  # (m, n_out); b broadcast over rows
+
+    def backward(self, dZ, need_input_grad=True):
+        if self._X is None:
+            raise RuntimeError("call forward before backward")
+        dZ = as_float_array(dZ, "dZ", ndim=2).astype(self.dtype, copy=False)
+        if dZ.shape != (self._X.shape[0], self.n_out):
+            raise ValueError(f"dZ must have shape {(self._X.shape[0], self.n_out)}, got {dZ.shape}")
+        self.dW[...] = self._X.T @ dZ               # (n_in, n_out): sums over the batch
+        self.db[...] = dZ.sum(axis=0)               # (n_out,)
+        return dZ @ self.W.T if need_input_grad else None  # (m, n_in)
+
+    def parameters(self):
+        return [self.W, self.b]
+
+    def gradients(self):
+        return [self.dW, self.db]
+
+    @property
+    def n_params(self):
+        return self.W.size + self.b.size
+
+    def __repr__(self):
+        return f"Dense({self.n_in} -> {self.n_out}, W {self.W.shape}, b {self.b.shape})"
+
+
+class _Activation:
+    """An elementwise activation layer: no parameters; ``forward`` caches ``Z``."""
+
+    def forward(self, Z):
+        self._Z = as_float_array(Z, "Z", min_ndim=1)
+        return self._phi(self._Z)
+
+    def backward(self, dA, need_input_grad=True):
+        Z = getattr(self, "_Z", None)
+        if Z is None:
+            raise RuntimeError("call forward before backward")
+        dA = as_float_array(dA, "dA").astype(Z.dtype, copy=False)
+        if dA.shape != Z.shape:
+            raise ValueError(f"dA must have the shape of the last input, {Z.shape}, got {dA.shape}")
+        return self._vjp(Z, dA) if need_input_grad else None
+
+    def _vjp(self, Z, dA):                          # elementwise: dZ = dA * phi'(Z)
+        return dA * self._grad(Z)
+
+    def parameters(self):
+        return []
+
+    def gradients(self):
+        return []
+
+    n_params = 0
+
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
+
+class Identity(_Activation):
+    r"""Identity activation :math:`A = Z` (regression outputs); :math:`\partial L/\partial Z = \partial L/\partial A`."""
+
+    @staticmethod
+    def _phi(Z):
+        return Z.copy()
+
+    @staticmethod
+    def _vjp(Z, dA):
+        return dA
+
+
+class Sigmoid(_Activation):
+    r"""Sigmoid layer, :math:`A = \sigma(Z)`, :math:`\partial L/\partial Z = \partial L/\partial A \odot \sigma(Z)\sigma(-Z)`.
+
+    Caches ``Z`` rather than ``A``: :math:`\sigma(Z)\sigma(-Z)` stays accurate where
+    :math:`A(1 - A)` would cancel (``nnlib.sigmoid_grad``).
+    """
+    _phi, _grad = staticmethod(act.sigmoid), staticmethod(act.sigmoid_grad)
+
+
+class Tanh(_Activation):
+    r"""Tanh layer, :math:`A = \tanh Z`, :math:`\partial L/\partial Z = \partial L/\partial A \odot (1 - \tanh^2 Z)`."""
+    _phi, _grad = staticmethod(act.tanh), staticmethod(act.tanh_grad)
+
+
+class ReLU(_Activation):
+    r"""ReLU layer, :math:`A = \max(0, Z)`, :math:`\partial L/\partial Z = \partial L/\partial A \odot [Z > 0]`."""
+    _phi, _grad = staticmethod(act.relu), staticmethod(act.relu_grad)
+
+
+class LeakyReLU(_Activation):
+    r"""Leaky ReLU layer with slope ``alpha`` for :math:`Z \le 0` (``nnlib.leaky_relu``)."""
+
+    def __init__(self, alpha=0.01):
+        self.alpha = float(as_float_array(alpha, "alpha", ndim=0))
+
+    def _phi(self, Z):
+        return act.leaky_relu(Z, self.alpha)
+
+    def _grad(self, Z):
+        return act.leaky_relu_grad(Z, self.alpha)
+
+    def __repr__(self):
+        return f"LeakyReLU(alpha={self.alpha})"
+
+
+class Step(_Activation):
+    r"""Heaviside step layer, :math:`A = H(Z)` with :math:`H(0) = 1`. Forward only."""
+    _phi = staticmethod(act.step)
+
+    def backward(self, dA, need_input_grad=True):
+        raise RuntimeError(
+            "Step has no useful backward: its derivative is 0 wherever it exists (and undefined "
+            "at 0), so no gradient can flow through it. Use Sigmoid for a trainable network."
+        )
+
+
+class Softmax(_Activation):
+    r"""Softmax over the last axis; backward is the vector-Jacobian product ``nnlib.softmax_vjp``."""
+    _phi = staticmethod(act.softmax)
+    _vjp = staticmethod(act.softmax_vjp)
+
+
+class Sequential:
+    r"""A network: layers applied one after the other.
+
+    .. math:: A^{[l]} = f^{[l]}\bigl(A^{[l-1]}\bigr), \quad l = 1, \ldots, L, \qquad A^{[0]} = X
+
+    ``backward`` visits the layers in reverse and, by default, tells the first
+    layer that nobody needs the gradient with respect to ``X``.
+
+    Shapes: ``X (m, n_0) -> (m, n_L)``.
+    Derived in chapter 4, *Multi-layer perceptrons and forward propagation*.
+    """
+
+    def __init__(self, layers):
+        if isinstance(layers, (str, bytes)) or not hasattr(layers, "__len__"):
+            raise TypeError(f"layers must be a list of layers, got {type(layers).__name__}")
+        if len(layers) == 0:
+            raise ValueError("layers must contain at least one layer")
+        width = None
+        for i, layer in enumerate(layers):
+            if not all(callable(getattr(layer, a, None)) for a in ("forward", "backward", "parameters")):
+                raise TypeError(f"layers[{i}] must be a layer (forward/backward/parameters), got {layer!r}")
+            if isinstance(layer, Dense):
+                if width is not None and layer.n_in != width:
+                    raise ValueError(f"layers[{i}] expects {layer.n_in} inputs, the layer before gives {width}")
+                width = layer.n_out
+        self.layers = list(layers)
+
+    def forward(self, X):
+        for layer in self.layers:
+            X = layer.forward(X)
+        return X
+
+    def backward(self, dA, need_input_grad=False):
+        for i, layer in reversed(list(enumerate(self.layers))):
+            dA = layer.backward(dA, need_input_grad=need_input_grad if i == 0 else True)
+        return dA
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def gradients(self):
+        return [g for layer in self.layers for g in layer.gradients()]
+
+    @property
+    def n_params(self):
+        return sum(p.size for p in self.parameters())
+
+    def __len__(self):
+        return len(self.layers)
+
+    def __getitem__(self, index):
+        return Sequential(self.layers[index]) if isinstance(index, slice) else self.layers[index]
+
+    def __repr__(self):
+        lines = [f"  ({i}): {layer!r}" for i, layer in enumerate(self.layers)]
+        return "Sequential(\n" + "\n".join(lines) + f"\n)  # {self.n_params} parameters"
