@@ -47,6 +47,7 @@ from .losses import (
     softmax_cross_entropy_grad,
 )
 from .notebook import glue
+from .optim import SGD, gradient_descent
 from .perceptron import Perceptron
 from .plotting import draw_network, plot_decision_boundary
 
@@ -61,6 +62,7 @@ __all__ = [
     "NotFittedError",
     "Perceptron",
     "ReLU",
+    "SGD",
     "Sequential",
     "Sigmoid",
     "Softmax",
@@ -76,6 +78,7 @@ __all__ = [
     "glorot_normal",
     "glorot_uniform",
     "glue",
+    "gradient_descent",
     "he_normal",
     "leaky_relu",
     "leaky_relu_grad",

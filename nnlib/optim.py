@@ -1,0 +1,161 @@
+r"""Gradient-descent optimizers.
+
+Derived in chapter 6, *Gradient descent*.
+
+An optimizer changes parameters in place, given their gradients. The training
+loops of the book keep a network's parameters in a list of arrays
+(``model.parameters()``) and its gradients in a matching list
+(``model.gradients()``, same order, same shapes), and call
+
+    opt.step(model.parameters(), model.gradients())
+
+once per mini-batch. :class:`SGD` implements plain gradient descent and the
+heavy-ball momentum method; :func:`gradient_descent` runs it on a function of a
+single vector and returns the whole trajectory, for the chapter's plots.
+
+Dtypes: each parameter keeps its dtype (float32 stays float32), and so does its
+momentum buffer; gradients may be float32 or float64.
+"""
+import numpy as np
+
+from ._validation import as_float_array, check_positive_int
+
+
+def _check_lr(lr):
+    lr = float(as_float_array(lr, "lr", ndim=0))
+    if lr <= 0:
+        raise ValueError(f"lr must be > 0, got {lr}")
+    return lr
+
+
+def _check_momentum(momentum):
+    momentum = float(as_float_array(momentum, "momentum", ndim=0))
+    if not 0 <= momentum < 1:
+        raise ValueError(f"momentum must satisfy 0 <= momentum < 1, got {momentum}")
+    return momentum
+
+
+def _check_params_grads(params, grads):
+    """Return ``grads`` as float arrays, after checking them against ``params``."""
+    for name, value in (("params", params), ("grads", grads)):
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"{name} must be a list of arrays, got {type(value).__name__}")
+    if len(params) != len(grads):
+        raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
+    checked = []
+    for i, (p, g) in enumerate(zip(params, grads)):
+        if not isinstance(p, np.ndarray) or p.dtype not in (np.float32, np.float64):
+            raise TypeError(f"params[{i}] must be a float32 or float64 numpy array (updated in place), "
+                            f"got {type(p).__name__} {getattr(p, 'dtype', '')}".rstrip())
+        if not p.flags.writeable:
+            raise ValueError(f"params[{i}] must be writeable (it is updated in place)")
+        g = as_float_array(g, f"grads[{i}]")
+        if g.shape != p.shape:
+            raise ValueError(f"grads[{i}] must have the shape of params[{i}], {p.shape}, got {g.shape}")
+        checked.append(g)
+    return checked
+
+
+class SGD:
+    r"""Gradient descent, optionally with heavy-ball momentum.
+
+    Plain (``momentum=0``), for each parameter array :math:`p` with gradient :math:`g`:
+
+    .. math:: p \leftarrow p - \eta\, g
+
+    Heavy ball (Polyak), with a velocity :math:`v` per parameter, initially 0:
+
+    .. math:: v \leftarrow \mu\, v - \eta\, g, \qquad p \leftarrow p + v
+
+    Whether the gradient comes from the whole training set (batch gradient
+    descent), one example (stochastic) or a mini-batch is the caller's choice.
+
+    Parameters
+    ----------
+    lr : float
+        Learning rate (step size) :math:`\eta > 0`.
+    momentum : float
+        Momentum coefficient :math:`0 \le \mu < 1`; 0 gives plain gradient descent.
+
+    Attributes
+    ----------
+    velocities : list of numpy.ndarray or None
+        One velocity per parameter (same position in the list, shape and dtype),
+        created at the first ``step`` with momentum; ``reset()`` clears them.
+
+    Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
+    Derived in chapter 6, *Gradient descent*.
+    """
+
+    def __init__(self, lr=0.01, momentum=0.0):
+        self.lr = _check_lr(lr)
+        self.momentum = _check_momentum(momentum)
+        self.velocities = None
+
+    def reset(self):
+        """Forget the velocities (call it before optimizing other parameters)."""
+        self.velocities = None
+
+    def step(self, params, grads):
+        """Update every array in ``params`` in place from the matching array in ``grads``."""
+        grads = _check_params_grads(params, grads)
+        lr, mu = self.lr, self.momentum
+        if mu == 0:
+            for p, g in zip(params, grads):
+                p -= lr * g                              # p <- p - lr g
+            return
+        if self.velocities is None:
+            self.velocities = [np.zeros_like(p) for p in params]
+        shapes = [v.shape for v in self.velocities]
+        if shapes != [p.shape for p in params]:
+            raise ValueError(f"params changed shape since the last step: velocities have shapes {shapes}, "
+                             f"params have {[p.shape for p in params]}; call reset() first")
+        for p, g, v in zip(params, grads, self.velocities):
+            v *= mu
+            v -= lr * g                                  # v <- mu v - lr g
+            p += v                                       # p <- p + v
+
+
+def gradient_descent(grad, w0, lr, n_steps, momentum=0.0):
+    r"""Run :class:`SGD` on a function of one vector and return the trajectory.
+
+    .. math:: w_{k+1} = w_k - \eta \nabla f(w_k) + \mu\,(w_k - w_{k-1}),
+              \qquad w_{-1} = w_0
+
+    (the heavy-ball recurrence; :math:`\mu = 0` is plain gradient descent).
+
+    Parameters
+    ----------
+    grad : callable
+        ``grad(w)`` returns :math:`\nabla f(w)`, an array of ``w``'s shape ``(d,)``.
+    w0 : array_like
+        Starting point, shape ``(d,)``; float32 stays float32.
+    lr : float
+        Learning rate :math:`\eta > 0`.
+    n_steps : int
+        Number of steps, >= 1.
+    momentum : float
+        Momentum coefficient :math:`0 \le \mu < 1`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The iterates :math:`w_0, \ldots, w_{n}` as rows.
+
+    Shapes: ``w0`` ``(d,)`` -> trajectory ``(n_steps + 1, d)``.
+    Derived in chapter 6, *Gradient descent*.
+    """
+    if not callable(grad):
+        raise TypeError(f"grad must be callable, got {type(grad).__name__}")
+    w = as_float_array(w0, "w0", ndim=1).copy()       # (d,), updated in place
+    n_steps = check_positive_int(n_steps, "n_steps")
+    opt = SGD(lr=lr, momentum=momentum)
+    trajectory = np.empty((n_steps + 1, w.size), dtype=w.dtype)  # (n_steps + 1, d)
+    trajectory[0] = w
+    for k in range(n_steps):
+        g = as_float_array(grad(w.copy()), "grad(w)", allow_nonfinite=True)
+        if not np.all(np.isfinite(g)):
+            raise ValueError(f"grad(w) is not finite at step {k}: the iteration diverged (try a smaller lr)")
+        opt.step([w], [g])
+        trajectory[k + 1] = w
+    return trajectory
