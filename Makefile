@@ -6,6 +6,7 @@
 #   make test     every check: unit tests, strict nbval, zero-warning build, browser
 #   make execute  re-execute every chapter in place (fresh kernel, top to bottom)
 #   make serve    serve the built site on http://127.0.0.1:8000
+#   make bench    time nnlib's training against scikit-learn and the GEMM floor (not a test)
 #   make student  a student edition of the chapters (no solutions, no outputs) in _student/
 #   make lock     re-resolve requirements.in into requirements.txt
 #   make clean    remove the build and the caches
@@ -23,10 +24,10 @@ MATHJAX := _mathjax/_static/mathjax/tex-chtml.js
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help book test unit nbval build-check browser execute serve student lock clean env mathjax
+.PHONY: help book test unit nbval browser execute serve bench student lock clean env mathjax
 
 help:
-	@sed -n '5,12p' Makefile
+	@sed -n '5,13p' Makefile
 
 # --- environment -------------------------------------------------------------
 $(STAMP): requirements.txt pyproject.toml
@@ -89,6 +90,10 @@ test: $(STAMP)
 	@echo "== 3/4 zero-warning book build =="; $(MAKE) --no-print-directory book
 	@echo "== 4/4 browser test ==";            $(MAKE) --no-print-directory browser
 	@echo "All checks passed."
+
+# --- benchmarks (ratios measured in one run; never part of make test) ---------
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_mlp.py
 
 # --- instructors -------------------------------------------------------------
 student: $(STAMP)
