@@ -20,7 +20,7 @@ from .activations import (
     tanh_grad,
 )
 from .base import BaseEstimator, ClassifierMixin, NotFittedError
-from .gradcheck import numerical_gradient, relative_error
+from .gradcheck import gradcheck, numerical_gradient, relative_error
 from .init import glorot_normal, glorot_uniform, he_normal, lecun_normal
 from .layers import (
     Dense,
@@ -46,10 +46,12 @@ from .losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
+from .mlp import MLPClassifier, MLPRegressor
 from .notebook import glue
 from .optim import SGD, gradient_descent
 from .perceptron import Perceptron
 from .plotting import draw_network, plot_decision_boundary
+from .train import History, train
 
 __version__ = "0.1.0"
 
@@ -57,8 +59,11 @@ __all__ = [
     "BaseEstimator",
     "ClassifierMixin",
     "Dense",
+    "History",
     "Identity",
     "LeakyReLU",
+    "MLPClassifier",
+    "MLPRegressor",
     "NotFittedError",
     "Perceptron",
     "ReLU",
@@ -78,6 +83,7 @@ __all__ = [
     "glorot_normal",
     "glorot_uniform",
     "glue",
+    "gradcheck",
     "gradient_descent",
     "he_normal",
     "leaky_relu",
@@ -102,4 +108,5 @@ __all__ = [
     "step",
     "tanh",
     "tanh_grad",
+    "train",
 ]
