@@ -20,7 +20,7 @@ from .activations import (
     tanh_grad,
 )
 from .base import BaseEstimator, ClassifierMixin, NotFittedError
-from .gradcheck import gradcheck, numerical_gradient, relative_error
+from .gradient_check import gradcheck, numerical_gradient, relative_error
 from .init import glorot_normal, glorot_uniform, he_normal, lecun_normal
 from .layers import (
     Dense,
@@ -51,7 +51,7 @@ from .notebook import glue
 from .optim import SGD, gradient_descent
 from .perceptron import Perceptron
 from .plotting import draw_network, plot_decision_boundary
-from .train import History, train
+from .training import History, train
 
 __version__ = "0.1.0"
 

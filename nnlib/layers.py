@@ -21,12 +21,12 @@ Convention: the gradient passed to ``backward`` is that of the **mean** loss ove
 the batch, so it already contains the factor :math:`1/m`; layers sum over the
 batch and never divide by :math:`m`.
 
-Fast path (internal, used by ``nnlib.train``): every layer also has ``_forward``
+Fast path (internal, used by ``nnlib.training``): every layer also has ``_forward``
 and ``_backward`` with the same meaning but **no input validation** (``train``
 validates its data once, before the first epoch), outputs written into buffers
 the layer keeps and reuses from batch to batch, and ``_backward`` free to
 overwrite the ``dA`` it is given. The public methods above are the ones the book
-derives and prints; the fast ones compute the same numbers (tests/test_train.py
+derives and prints; the fast ones compute the same numbers (tests/test_training.py
 checks it). They are for the training loop only: an output of ``_forward`` is
 overwritten by the next call.
 """

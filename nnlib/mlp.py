@@ -2,7 +2,7 @@ r"""Multi-layer perceptrons as scikit-learn-style estimators, trained by backpro
 
 Derived in chapter 7, *Backpropagation*: :class:`MLPClassifier` and
 :class:`MLPRegressor` build a ``Sequential`` of ``Dense`` and activation layers
-(chapter 4) and train it with :func:`nnlib.train.train`'s loop and
+(chapter 4) and train it with :func:`nnlib.training.train`'s loop and
 :class:`nnlib.optim.SGD` (chapter 6) on the losses of chapter 5. ``fit`` checks
 ``X`` and ``y`` itself (``check_X_y``), so it runs the loop directly rather than
 through ``train``, which would check a possibly large ``X`` a second time.
@@ -18,7 +18,7 @@ from .activations import softmax
 from .base import BaseEstimator, ClassifierMixin, check_is_fitted, check_X, check_X_y
 from .layers import Dense, ReLU, Sequential, Sigmoid, Tanh
 from .optim import SGD
-from .train import _pack, _train_checked
+from .training import _pack, _train_checked
 
 #: activation name -> (layer class, initialiser of the Dense layer before it)
 ACTIVATIONS = {"relu": (ReLU, "he_normal"), "tanh": (Tanh, "glorot_uniform"),
@@ -48,7 +48,7 @@ class _BaseMLP(BaseEstimator):
     ----------
     model_ : nnlib.layers.Sequential
         The trained network; its output layer is a ``Dense`` (logits or predictions).
-    history_ : nnlib.train.History
+    history_ : nnlib.training.History
         Per-epoch training (and no validation) metrics.
     loss_curve_ : list of float
         ``history_.loss``, the mean training loss per epoch, as in scikit-learn.

@@ -1,4 +1,4 @@
-"""Unit tests of nnlib.gradcheck.gradcheck: backpropagation checked entry by entry.
+"""Unit tests of nnlib.gradient_check.gradcheck: backpropagation checked entry by entry.
 
 Oracles: central differences of the batch-mean loss (float64) for every entry of
 every parameter, through networks with smooth activations and every loss; a
@@ -7,7 +7,7 @@ deliberately broken backward must be caught; parameters must come back bit for b
 import numpy as np
 import pytest
 
-from nnlib.gradcheck import gradcheck
+from nnlib.gradient_check import gradcheck
 from nnlib.layers import Dense, LeakyReLU, ReLU, Sequential, Sigmoid, Tanh
 
 LOSSES = ["softmax_cross_entropy", "binary_cross_entropy_with_logits", "mse"]

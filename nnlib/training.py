@@ -40,7 +40,7 @@ from .losses import (
 )
 from .optim import SGD
 
-#: The losses :func:`train` and :func:`nnlib.gradcheck.gradcheck` accept: name -> (loss, loss_grad).
+#: The losses :func:`train` and :func:`nnlib.gradient_check.gradcheck` accept: name -> (loss, loss_grad).
 LOSSES = {
     "softmax_cross_entropy": (softmax_cross_entropy, softmax_cross_entropy_grad),
     "binary_cross_entropy_with_logits": (binary_cross_entropy_with_logits,
@@ -118,7 +118,7 @@ def _check_data(model, loss, X, y, name_X="X", name_y="y"):
 # ------------------------------------------------------ fused loss steps
 # One class per loss. ``batch(Z, start, stop)`` takes the model's output Z (m, K) for
 # the examples order[start:stop], accumulates the loss and accuracy, and overwrites Z
-# with dL/dZ of the batch MEAN loss (nnlib.losses' formulas; tests/test_train.py
+# with dL/dZ of the batch MEAN loss (nnlib.losses' formulas; tests/test_training.py
 # checks them against nnlib.losses). ``result()`` gives (mean loss, accuracy or None).
 class _SoftmaxCrossEntropy:
     def __init__(self, y, K, dtype):

@@ -1,4 +1,4 @@
-"""Unit tests of nnlib.gradcheck: the finite-difference oracle every chapter relies on."""
+"""Unit tests of nnlib.gradient_check: the finite-difference oracle every chapter relies on."""
 import numpy as np
 import pytest
 

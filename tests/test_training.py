@@ -1,4 +1,4 @@
-"""Unit tests of nnlib.train: the mini-batch training loop.
+"""Unit tests of nnlib.training: the mini-batch training loop.
 
 Oracles: a reference loop written with the public, validating API (model.forward,
 the loss gradient of nnlib.losses, model.backward, SGD.step) and the same
@@ -13,7 +13,7 @@ import pytest
 
 from nnlib.layers import Dense, Identity, LeakyReLU, ReLU, Sequential, Sigmoid, Tanh
 from nnlib.optim import SGD
-from nnlib.train import _FUSED, LOSSES, History, _pack, train
+from nnlib.training import _FUSED, LOSSES, History, _pack, train
 
 DTYPES = [np.float32, np.float64]
 

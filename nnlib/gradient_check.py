@@ -7,7 +7,7 @@ chapter extends them to whole networks.
 import numpy as np
 
 from ._validation import as_float_array, check_same_shape
-from .train import LOSSES, _check_data, _check_loss
+from .training import LOSSES, _check_data, _check_loss
 
 
 def numerical_gradient(f, x, eps=1e-6):
@@ -109,7 +109,7 @@ def gradcheck(model, loss, X, y, eps=1e-6):
               \frac{L(\theta + \varepsilon e_j) - L(\theta - \varepsilon e_j)}{2\varepsilon}
 
     for every entry :math:`j`, where :math:`L` is the batch-mean ``loss`` (a name
-    from ``nnlib.train.LOSSES``). The model must be float64 (float32 rounding
+    from ``nnlib.training.LOSSES``). The model must be float64 (float32 rounding
     would swamp the differences); its parameters are restored exactly afterwards.
 
     Returns
