@@ -63,3 +63,11 @@ def test_import_needs_only_declared_dependencies():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""
+
+
+@pytest.mark.parametrize("module", MODULES)
+def test_no_exported_name_hides_a_module(module):
+    """``import nnlib.X as x`` must give the module X, not a function re-exported as nnlib.X."""
+    assert module not in nnlib.__all__, f"nnlib exports a name {module!r} that hides the module nnlib.{module}"
+    importlib.import_module(f"nnlib.{module}")
+    assert inspect.ismodule(getattr(nnlib, module))
