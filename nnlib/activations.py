@@ -188,8 +188,8 @@ def softmax_jacobian(z):
     .. math:: J_{ij} = \frac{\partial p_i}{\partial z_j} = p_i\,(\delta_{ij} - p_j),
               \qquad p = \operatorname{softmax}(z)
 
-    :math:`J` is symmetric, and its rows sum to 0 (softmax's outputs always
-    sum to 1). Forming it costs :math:`K^2` per example: backpropagation uses
+    :math:`J` is symmetric; its columns sum to 0 (softmax's outputs always sum
+    to 1), and so, by symmetry, do its rows. Forming it costs :math:`K^2` per example: backpropagation uses
     :func:`softmax_vjp` instead.
 
     Shapes: ``(K,) -> (K, K)``; a batch ``(m, K) -> (m, K, K)``; in general

@@ -2,7 +2,7 @@ r"""Figures the book draws again and again.
 
 ``draw_network`` draws the diagram of a fully connected feed-forward network;
 it is introduced in chapter 1, *What is a neural network?*, and reused by the
-chapters on the perceptron and on multi-layer perceptrons. Later chapters add
+chapter on multi-layer perceptrons. Later chapters add
 their own plotting helpers here (for example a decision-boundary plot).
 
 The diagram follows the book's batch-first convention: the weights between
