@@ -156,3 +156,8 @@ def test_student_edition_has_no_solutions_and_no_outputs(path):
     assert "{solution" not in text and "{exercise" in text
     assert all(not c.get("outputs") for c in nb.cells if c.cell_type == "code")
     nbformat.validate(nb)
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_front_page_links_every_chapter(path):
+    assert f"{{doc}}`chapters/{path.stem}`" in (ROOT / "intro.md").read_text(encoding="utf-8")
