@@ -1,4 +1,6 @@
 """Unit tests of nnlib/_validation.py: every branch of the checks all public functions use."""
+import warnings
+
 import numpy as np
 import pytest
 
@@ -124,3 +126,16 @@ def test_check_positive_int_rejects_small(value):
 def test_check_positive_int_rejects_non_int(value):
     with pytest.raises(TypeError, match="^n_hidden must be a positive int"):
         check_positive_int(value, "n_hidden")
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_finite_check_survives_an_overflowing_sum(dtype):
+    """The finiteness check sums first; a sum that overflows must not reject finite data."""
+    huge = np.finfo(dtype).max
+    ok = np.array([huge, huge, -huge], dtype=dtype)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert as_float_array(ok, "x").dtype == dtype
+    for bad in ([huge, huge, np.inf], [huge, np.nan], [np.inf, -np.inf]):
+        with pytest.raises(ValueError, match="x must contain only finite"):
+            as_float_array(np.array(bad, dtype=dtype), "x")
