@@ -17,17 +17,13 @@ import yaml
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import set_repo_url  # noqa: E402
+import setup_cell  # noqa: E402
 import student_edition  # noqa: E402
 
 CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
 IDS = [p.stem for p in CHAPTERS]
 REPO_URL = set_repo_url.current_url(ROOT)
-SETUP_CELL = f'''try:
-    import nnlib
-except ModuleNotFoundError:  # Colab or a bare JupyterHub: install the book's library
-    %pip install --quiet "nnlib @ git+{REPO_URL}"
-    import nnlib
-'''
+SETUP_CELL = setup_cell.setup_cell(REPO_URL)
 
 
 def _load(path):

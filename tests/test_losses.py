@@ -186,14 +186,14 @@ def test_mse_is_k_times_sklearns_mean_squared_error(shape):
 @pytest.mark.parametrize("seed", [0, 1])
 def test_cross_entropy_matches_log_loss(seed):
     probs, y = make_case("ce", (30, 4), seed)
-    np.testing.assert_allclose(cross_entropy(probs, y), log_loss(y, y_proba=probs, labels=range(4)), rtol=1e-13)
+    np.testing.assert_allclose(cross_entropy(probs, y), log_loss(y, probs, labels=range(4)), rtol=1e-13)
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
 def test_binary_cross_entropy_matches_log_loss_including_clipping(dtype):
     p = np.array([0.0, 1.0, 0.3, 0.9, 1.0, 0.0], dtype=dtype)
     y = np.array([0, 0, 1, 1, 1, 1])
-    np.testing.assert_allclose(binary_cross_entropy(p, y), log_loss(y, y_proba=p), rtol=1e-6)
+    np.testing.assert_allclose(binary_cross_entropy(p, y), log_loss(y, p), rtol=1e-6)
 
 
 # ------------------------------------------------------------ labels
