@@ -1,12 +1,15 @@
 """Print the path of a Chromium/Chrome executable, or exit 1 if there is none.
 
-Looks at $CHROMIUM first, then the usual names on PATH.
+Looks at $CHROMIUM first, then the usual names on PATH, then the usual macOS places.
 """
 import os
 import shutil
 import sys
 
 NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+#: Where browsers live outside PATH (GitHub's macOS runners have Google Chrome here).
+PATHS = ("/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+         "/Applications/Chromium.app/Contents/MacOS/Chromium")
 
 
 def find_chromium():
@@ -17,6 +20,9 @@ def find_chromium():
     for name in NAMES:
         path = shutil.which(name)
         if path:
+            return path
+    for path in PATHS:
+        if os.access(path, os.X_OK):
             return path
     return None
 
