@@ -3,7 +3,7 @@
 # installs the locked requirements and nnlib into it first.
 #
 #   make book     build the HTML from the executed chapters, zero warnings
-#   make test     every check: unit tests, strict nbval, zero-warning build, browser
+#   make test     every check: unit tests, strict nbval, zero-warning build, reader edition, browser
 #   make compat   the same unit tests and every chapter, on the oldest supported versions (Colab's)
 #   make execute  re-execute every chapter in place (fresh kernel, top to bottom)
 #   make serve    serve the built site on http://127.0.0.1:8000
@@ -84,10 +84,11 @@ browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -m browser -q
 
 test: $(STAMP)
-	@echo "== 1/4 unit tests of nnlib ==";     $(MAKE) --no-print-directory unit
-	@echo "== 2/4 strict nbval ==";            $(MAKE) --no-print-directory nbval
-	@echo "== 3/4 zero-warning book build =="; $(MAKE) --no-print-directory book
-	@echo "== 4/4 browser test ==";            $(MAKE) --no-print-directory browser
+	@echo "== 1/5 unit tests of nnlib ==";     $(MAKE) --no-print-directory unit
+	@echo "== 2/5 strict nbval ==";            $(MAKE) --no-print-directory nbval
+	@echo "== 3/5 zero-warning book build =="; $(MAKE) --no-print-directory book
+	@echo "== 4/5 reader edition ==";          $(MAKE) --no-print-directory notebooks reader-check
+	@echo "== 5/5 browser tests ==";           $(MAKE) --no-print-directory browser
 	@echo "All checks passed."
 
 # --- the compatibility floor ---------------------------------------------------
@@ -100,6 +101,9 @@ COMPAT      := .venv-compat
 COMPAT_PY   ?= $(shell for p in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/python3.13 python3; do \
                  $$p -c 'import sys; assert sys.version_info >= (3, 11)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 COMPAT_STAMP := $(COMPAT)/.installed
+# Tests of the book's own tooling (structure, reader edition, browser), which need the
+# book's toolchain (Jupyter Book, myst-nb, Playwright) and run in `make test` only.
+COMPAT_NOT_NNLIB := --ignore=tests/browser --ignore=tests/test_book_structure.py --ignore=tests/test_reader_edition.py
 
 $(COMPAT_STAMP): requirements-compat.txt pyproject.toml
 	@test -n "$(COMPAT_PY)" || { echo "make compat needs Python 3.11 or newer"; exit 1; }
@@ -112,7 +116,7 @@ $(COMPAT_STAMP): requirements-compat.txt pyproject.toml
 compat: $(COMPAT_STAMP)
 	@echo "== compatibility floor: $$($(COMPAT)/bin/python --version), $$($(COMPAT)/bin/python -c \
 	  'import numpy, scipy, sklearn, sympy, matplotlib; print("numpy", numpy.__version__, "scipy", scipy.__version__, "scikit-learn", sklearn.__version__, "sympy", sympy.__version__, "matplotlib", matplotlib.__version__)') =="
-	$(COMPAT)/bin/python -m pytest tests -m "not browser" -n $(JOBS) -q -p no:cacheprovider
+	$(COMPAT)/bin/python -m pytest tests -m "not browser" -n $(JOBS) -q -p no:cacheprovider $(COMPAT_NOT_NNLIB)
 	$(COMPAT)/bin/python -m pytest --nbval-lax --nbval-current-env chapters -n $(JOBS) --dist loadfile -q -p no:cacheprovider
 
 # --- benchmarks (ratios measured in one run; never part of make test) ---------
@@ -127,10 +131,13 @@ bench: $(STAMP)
 notebooks: book
 	@rm -rf _notebooks
 	$(BIN)/python tools/reader_edition.py --build _build chapters _notebooks/chapters
-	@echo "Reader edition written to $(CURDIR)/_notebooks/chapters"
+	@# the website's "download .ipynb" button serves the reader edition, not the MyST source
+	cp _notebooks/chapters/*.ipynb $(HTML)/_sources/chapters/
+	@echo "Reader edition written to $(CURDIR)/_notebooks/chapters (and served as the site's .ipynb downloads)"
 
 reader-check: $(STAMP)
 	@test -d _notebooks/chapters || { echo "No reader edition: run 'make notebooks' first"; exit 1; }
+	READER_EDITION=_notebooks/chapters $(BIN)/python -m pytest tests/test_reader_edition.py -n $(JOBS) -q
 	$(BIN)/python -m pytest --nbval-lax --nbval-current-env _notebooks/chapters -n $(JOBS) --dist loadfile -q
 
 student: notebooks

@@ -19,7 +19,9 @@ from .activations import (
     tanh,
     tanh_grad,
 )
+from .adaptive import AdaGrad, Adam, AdamW, RMSProp
 from .base import BaseEstimator, ClassifierMixin, NotFittedError
+from .conv import AvgPool2D, Conv2D, Flatten, MaxPool2D, output_size
 from .gradient_check import gradcheck, numerical_gradient, relative_error
 from .init import glorot_normal, glorot_uniform, he_normal, lecun_normal
 from .layers import (
@@ -48,15 +50,40 @@ from .losses import (
 )
 from .mlp import MLPClassifier, MLPRegressor
 from .notebook import glue
-from .optim import SGD, gradient_descent
+from .optim import SGD, clip_grad_norm, gradient_descent
 from .perceptron import Perceptron
 from .plotting import draw_network, plot_decision_boundary
+from .recurrent import LSTM, RNN, orthogonal
+from .sequence import (
+    LastStep,
+    TimeDistributed,
+    book_text,
+    sequence_cross_entropy,
+    sequence_cross_entropy_grad,
+    softmax_with_temperature,
+    train_sequence,
+)
+from .regularization import (
+    Dropout,
+    dropout,
+    dropout_mask,
+    l1_penalty,
+    l1_penalty_grad,
+    l2_penalty,
+    l2_penalty_grad,
+)
+from .schedules import CosineLR, LinearWarmup, Scheduled, StepLR
 from .training import History, train
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "AvgPool2D",
     "BaseEstimator",
+    "Conv2D",
+    "Flatten",
+    "MaxPool2D",
+    "output_size",
     "ClassifierMixin",
     "Dense",
     "History",
@@ -109,4 +136,30 @@ __all__ = [
     "tanh",
     "tanh_grad",
     "train",
+    "AdaGrad",
+    "Adam",
+    "AdamW",
+    "CosineLR",
+    "Dropout",
+    "LinearWarmup",
+    "RMSProp",
+    "Scheduled",
+    "StepLR",
+    "dropout",
+    "dropout_mask",
+    "l1_penalty",
+    "l1_penalty_grad",
+    "l2_penalty",
+    "l2_penalty_grad",
+    "LSTM",
+    "LastStep",
+    "RNN",
+    "TimeDistributed",
+    "clip_grad_norm",
+    "orthogonal",
+    "sequence_cross_entropy",
+    "sequence_cross_entropy_grad",
+    "softmax_with_temperature",
+    "book_text",
+    "train_sequence",
 ]

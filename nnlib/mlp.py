@@ -10,19 +10,41 @@ through ``train``, which would check a possibly large ``X`` a second time.
 Conventions (scikit-learn's, through :mod:`nnlib.base`): the hyper-parameters are
 the ``__init__`` arguments, checked at ``fit``; fitted attributes end in ``_``;
 ``clone``, ``cross_val_score`` and grid searches work.
+
+Chapter 10, *Generalisation, regularisation and adaptive optimisers*, adds the L2
+penalty ``alpha``, the choice of optimiser ``solver`` and early stopping on a
+held-out ``validation_fraction``, with scikit-learn's meanings.
 """
 import numpy as np
 
 from ._validation import as_float_array, check_positive_int
 from .activations import softmax
+from .adaptive import AdaGrad, Adam, RMSProp
 from .base import BaseEstimator, ClassifierMixin, check_is_fitted, check_X, check_X_y
 from .layers import Dense, ReLU, Sequential, Sigmoid, Tanh
 from .optim import SGD
-from .training import _pack, _train_checked
+from .training import History, _pack, _train_checked
 
 #: activation name -> (layer class, initialiser of the Dense layer before it)
 ACTIVATIONS = {"relu": (ReLU, "he_normal"), "tanh": (Tanh, "glorot_uniform"),
                "sigmoid": (Sigmoid, "glorot_uniform")}
+#: solver name -> the optimiser it builds from the estimator's hyper-parameters
+SOLVERS = {"sgd": lambda e: SGD(lr=e.lr, momentum=e.momentum),
+           "adam": lambda e: Adam(lr=e.lr, beta1=e.beta_1, beta2=e.beta_2, eps=e.epsilon),
+           "rmsprop": lambda e: RMSProp(lr=e.lr, eps=e.epsilon), "adagrad": lambda e: AdaGrad(lr=e.lr)}
+
+
+class _L2Step:
+    """``optimizer``'s step after adding (alpha / m) W to each weight gradient (m: the batch's size)."""
+
+    def __init__(self, optimizer, model, alpha):
+        self.optimizer, self.alpha, self.dense = optimizer, alpha, [x for x in model.layers if isinstance(x, Dense)]
+
+    def step(self, params, grads):
+        scale = self.alpha / self.dense[0]._X.shape[0]   # the first layer's input is the batch
+        for layer in self.dense:
+            layer.dW += scale * layer.W                  # gradient of alpha / (2 m) ||W||^2
+        self.optimizer.step(params, grads)
 
 
 class _BaseMLP(BaseEstimator):
@@ -36,7 +58,23 @@ class _BaseMLP(BaseEstimator):
         Hidden activation. ReLU layers get He-normal initial weights, tanh and
         sigmoid layers Glorot-uniform; the output layer is Glorot-uniform.
     lr, momentum : float
-        :class:`~nnlib.optim.SGD`'s learning rate (> 0) and heavy-ball momentum in [0, 1).
+        The learning rate (> 0) of every solver, and :class:`~nnlib.optim.SGD`'s
+        heavy-ball momentum in [0, 1).
+    alpha : float
+        L2 penalty :math:`\frac{\alpha}{2m}\sum_l \lVert W^{[l]}\rVert_F^2` on the weights
+        (not the biases) of each batch of :math:`m` examples, as in scikit-learn; 0 = none.
+        ``loss_curve_`` holds the data loss, without the penalty.
+    solver : {"sgd", "adam", "rmsprop", "adagrad"}
+        The optimiser (:class:`~nnlib.optim.SGD` or :mod:`nnlib.adaptive`).
+    beta_1, beta_2, epsilon : float
+        Adam's decays and :math:`\epsilon` (``epsilon`` also for RMSProp).
+    early_stopping : bool
+        Hold out ``validation_fraction`` of the training data (stratified for the
+        classifier), score it after every epoch (accuracy, or :math:`R^2`), stop when the
+        score has not improved by at least ``tol`` for ``n_iter_no_change`` epochs,
+        and keep the weights of the best epoch.
+    validation_fraction, n_iter_no_change, tol : float, int, float
+        See ``early_stopping``; ``epochs`` is then the maximum number of epochs.
     batch_size, epochs : int
         Examples per step (capped at the number of examples) and passes over the data.
     random_state : None, int or numpy.random.Generator
@@ -53,13 +91,17 @@ class _BaseMLP(BaseEstimator):
     loss_curve_ : list of float
         ``history_.loss``, the mean training loss per epoch, as in scikit-learn.
     n_features_in_, n_iter_ : int
-        Number of input features; number of epochs run (``epochs``).
+        Number of input features; number of epochs run (``epochs`` unless stopped early).
+    validation_scores_, best_validation_score_ : list of float, float
+        With ``early_stopping``: the score after every epoch, and the best one.
 
     Shapes: ``X`` (m, n_features). Derived in chapter 7, *Backpropagation*.
     """
 
     def __init__(self, hidden_layer_sizes=(100,), activation="relu", lr=0.01, momentum=0.9,
-                 batch_size=32, epochs=30, random_state=None, dtype="float64"):
+                 batch_size=32, epochs=30, random_state=None, dtype="float64", alpha=0.0, solver="sgd",
+                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, early_stopping=False, validation_fraction=0.1,
+                 n_iter_no_change=10, tol=1e-4):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
         self.lr = lr
@@ -68,6 +110,9 @@ class _BaseMLP(BaseEstimator):
         self.epochs = epochs
         self.random_state = random_state
         self.dtype = dtype
+        self.alpha, self.solver, self.beta_1, self.beta_2, self.epsilon = alpha, solver, beta_1, beta_2, epsilon
+        self.early_stopping, self.validation_fraction = early_stopping, validation_fraction
+        self.n_iter_no_change, self.tol = n_iter_no_change, tol
 
     def _check_params(self):
         sizes = self.hidden_layer_sizes
@@ -83,7 +128,17 @@ class _BaseMLP(BaseEstimator):
             rng = np.random.default_rng(self.random_state)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"random_state must be None, an int or a Generator: {exc}") from None
-        optimizer = SGD(lr=self.lr, momentum=self.momentum)  # checks lr and momentum
+        if not isinstance(self.solver, str) or self.solver not in SOLVERS:
+            raise ValueError(f"solver must be one of {sorted(SOLVERS)}, got {self.solver!r}")
+        optimizer = SOLVERS[self.solver](self)        # checks lr, momentum, betas, epsilon
+        for name in ("alpha", "tol"):
+            if not isinstance(getattr(self, name), (int, float, np.number)) or not getattr(self, name) >= 0:
+                raise ValueError(f"{name} must be a number >= 0, got {getattr(self, name)!r}")
+        if not isinstance(self.early_stopping, (bool, np.bool_)):
+            raise TypeError(f"early_stopping must be a bool, got {type(self.early_stopping).__name__}")
+        if not isinstance(self.validation_fraction, (float, np.floating)) or not 0 < self.validation_fraction < 1:
+            raise ValueError(f"validation_fraction must be a float in (0, 1), got {self.validation_fraction!r}")
+        check_positive_int(self.n_iter_no_change, "n_iter_no_change")
         return tuple(int(s) for s in sizes), np.dtype(self.dtype), rng, optimizer
 
     def _build(self, n_in, n_out, sizes, dtype, rng):
@@ -102,11 +157,38 @@ class _BaseMLP(BaseEstimator):
         batch_size = check_positive_int(self.batch_size, "batch_size")
         self.model_ = self._build(X.shape[1], n_out, sizes, dtype, rng)
         y = y.astype(dtype) if y.dtype.kind == "f" else y
-        self.history_ = _train_checked(self.model_, X.astype(dtype, copy=False), y, loss, optimizer,
-                                       epochs, batch_size, rng, None)
+        X = X.astype(dtype, copy=False)
+        if self.alpha > 0:
+            optimizer = _L2Step(optimizer, self.model_, float(self.alpha))
+        if not self.early_stopping:
+            self.history_ = _train_checked(self.model_, X, y, loss, optimizer, epochs, batch_size, rng, None)
+        else:
+            self._fit_early_stopping(X, y, loss, optimizer, epochs, batch_size, rng)
         self.loss_curve_ = list(self.history_.loss)
         self.n_features_in_, self.n_iter_ = X.shape[1], len(self.loss_curve_)
         return self
+
+    def _fit_early_stopping(self, X, y, loss, optimizer, epochs, batch_size, rng):
+        """Train epoch by epoch on a split of (X, y); keep the best epoch's weights (scikit-learn's rule)."""
+        groups = [np.flatnonzero(y == c) for c in np.unique(y)] if y.ndim == 1 else [np.arange(len(y))]
+        val = np.concatenate([rng.permutation(g)[:max(1, round(self.validation_fraction * len(g)))] for g in groups])
+        fit = np.setdiff1d(np.arange(len(y)), val)
+        X_fit, y_fit, X_val, y_val = X[fit], y[fit], X[val], y[val]
+        self.history_, self.validation_scores_, best, stall = History(), [], None, 0
+        for _ in range(epochs):
+            h = _train_checked(self.model_, X_fit, y_fit, loss, optimizer, 1, batch_size, rng, None)
+            self.history_.loss += h.loss
+            self.history_.accuracy += h.accuracy
+            score = self._validation_score(X_val, y_val)
+            self.validation_scores_.append(score)
+            stall = 0 if best is None or score >= best + self.tol else stall + 1
+            if best is None or score > best:
+                best, best_params = score, [p.copy() for p in self.model_.parameters()]
+            if stall > self.n_iter_no_change:
+                break
+        for p, saved in zip(self.model_.parameters(), best_params):
+            p[...] = saved
+        self.best_validation_score_ = best
 
     def _output(self, X):
         """The network's output (logits or predictions) for ``X``, in the fitted dtype."""
@@ -138,6 +220,9 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
         if len(self.classes_) < 2:
             raise ValueError(f"y must hold at least 2 distinct labels, got {len(self.classes_)}")
         return self._fit(X, codes.astype(np.intp), len(self.classes_), "softmax_cross_entropy")
+
+    def _validation_score(self, X, codes):
+        return float(np.mean(np.argmax(self.model_.forward(X), axis=1) == codes))
 
     def predict_proba(self, X):
         """Class probabilities, the softmax of the logits; rows sum to 1.
@@ -176,6 +261,10 @@ class MLPRegressor(_BaseMLP):
         Y = as_float_array(y, "y").reshape(len(y), -1)
         self.n_outputs_ = Y.shape[1]
         return self._fit(X, Y, self.n_outputs_, "mse")
+
+    def _validation_score(self, X, Y):
+        residual, total = ((Y - self.model_.forward(X)) ** 2).sum(axis=0), ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
+        return float(np.mean(1 - residual / np.where(total > 0, total, 1)))
 
     def predict(self, X):
         """Predictions: ``(m,)`` with one output, else ``(m, k)``."""

@@ -20,6 +20,16 @@ import numpy as np
 
 from ._validation import as_float_array, check_positive_int
 
+_ADAPTIVE = ("AdaGrad", "RMSProp", "Adam", "AdamW")
+
+
+def __getattr__(name):
+    """``from nnlib.optim import Adam`` etc.: chapter 10's optimisers live in :mod:`nnlib.adaptive`."""
+    if name in _ADAPTIVE:
+        from . import adaptive                           # imported lazily: adaptive imports this module
+        return getattr(adaptive, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 def _check_lr(lr):
     lr = float(as_float_array(lr, "lr", ndim=0))
@@ -159,3 +169,45 @@ def gradient_descent(grad, w0, lr, n_steps, momentum=0.0):
         opt.step([w], [g])
         trajectory[k + 1] = w
     return trajectory
+
+
+def clip_grad_norm(grads, max_norm):
+    r"""Rescale gradients in place so that their joint Euclidean norm is at most ``max_norm``.
+
+    .. math:: \lVert g \rVert = \Bigl(\sum_k \lVert g_k \rVert_F^2\Bigr)^{1/2}, \qquad
+              g_k \leftarrow g_k \min\Bigl(1, \frac{c}{\lVert g \rVert}\Bigr)
+
+    The direction of the update is kept and only its length is capped
+    (Pascanu, Mikolov and Bengio, 2013). The norm is computed after dividing by the
+    largest entry, so huge gradients give a finite norm instead of overflowing.
+
+    Parameters
+    ----------
+    grads : list of numpy.ndarray
+        The gradients (e.g. ``model.gradients()``), changed in place.
+    max_norm : float
+        The cap :math:`c > 0`; ``numpy.inf`` only measures the norm.
+
+    Returns
+    -------
+    float
+        The norm before clipping (``inf`` if it overflows float64).
+
+    Shapes: ``grads[k]`` any shapes. Derived in chapter 9, *Recurrent networks*.
+    """
+    if not isinstance(grads, (list, tuple)) or not all(isinstance(g, np.ndarray) for g in grads):
+        raise TypeError(f"grads must be a list of numpy arrays (changed in place), got {type(grads).__name__}")
+    max_norm = float(as_float_array(max_norm, "max_norm", ndim=0, allow_nonfinite=True))
+    if not max_norm > 0:                                 # inf is allowed: measure the norm, clip nothing
+        raise ValueError(f"max_norm must be > 0, got {max_norm}")
+    for i, g in enumerate(grads):
+        as_float_array(g, f"grads[{i}]")                 # finite, real
+    scale = max((float(np.max(np.abs(g))) for g in grads if g.size), default=0.0)
+    if scale == 0:
+        return 0.0
+    with np.errstate(over="ignore"):
+        norm = scale * float(np.sqrt(sum(np.sum((g / scale) ** 2, dtype=np.float64) for g in grads)))
+    if norm > max_norm:
+        for g in grads:
+            g *= max_norm / norm
+    return norm

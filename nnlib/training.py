@@ -91,9 +91,11 @@ def _check_data(model, loss, X, y, name_X="X", name_y="y"):
     ``K = 1``), in ``[0, 1]`` for the binary cross-entropy.
     """
     first, last = _check_model(model)
-    X = as_float_array(X, name_X, ndim=2)
-    if X.shape[0] < 1 or X.shape[1] != first.n_in:
+    X = as_float_array(X, name_X, min_ndim=2)
+    if isinstance(model.layers[0], Dense) and (X.ndim != 2 or X.shape[1] != first.n_in):
         raise ValueError(f"{name_X} must have shape (m, {first.n_in}) with m >= 1, got {X.shape}")
+    if X.shape[0] < 1:                                 # other first layers (Conv2D) check X's shape in forward
+        raise ValueError(f"{name_X} must hold at least one example, got shape {X.shape}")
     m, K = X.shape[0], last.n_out
     if loss == "softmax_cross_entropy":
         y = np.asarray(y)
@@ -260,7 +262,8 @@ def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, 
     model : nnlib.layers.Sequential
         Its last layer outputs logits (classification) or predictions (``"mse"``).
     X, y : array_like
-        Training data, ``X (m, n_in)`` (cast to the model's dtype); ``y`` integer labels
+        Training data, ``X (m, n_in)``, or ``(m, C, H, W)`` when the first layer is a
+        ``Conv2D`` (cast to the model's dtype); ``y`` integer labels
         ``(m,)`` in ``[0, K)`` for ``"softmax_cross_entropy"``, else targets of the
         output's shape ``(m, K)`` (or ``(m,)`` when ``K = 1``), in [0, 1] for the
         binary cross-entropy.
@@ -298,9 +301,10 @@ def _train_checked(model, X, y, loss, optimizer, epochs, batch_size, rng, val):
     m, history = X.shape[0], History()
     fused = _FUSED[loss](y, _check_model(model)[1].n_out, X.dtype)
     update = _optimizer_step(optimizer, model)
-    batch = np.empty((min(batch_size, m), X.shape[1]), dtype=X.dtype)
+    batch = np.empty((min(batch_size, m), *X.shape[1:]), dtype=X.dtype)
     forward, backward, loss_step = model._forward, model._backward, fused.batch
     for _ in range(epochs):
+        _set_training(model, True)                     # Dropout draws masks (chapter 10)
         order = rng.permutation(m)
         fused.epoch(order)
         for start in range(0, m, batch_size):
@@ -313,6 +317,7 @@ def _train_checked(model, X, y, loss, optimizer, epochs, batch_size, rng, val):
         history.loss.append(epoch_loss)
         if accuracy is not None:
             history.accuracy.append(accuracy)
+        _set_training(model, False)                    # evaluation mode: Dropout is the identity
         if val is not None:
             val_loss, val_accuracy = _evaluate(model, loss, *val)
             history.val_loss.append(val_loss)
@@ -330,3 +335,10 @@ def _evaluate(model, loss, X, y):
     if loss == "binary_cross_entropy_with_logits":
         return value, float(np.mean((out >= 0) == (y >= 0.5)))
     return value, None
+
+
+def _set_training(model, mode):
+    """Put the layers that behave differently in training (``training`` attribute, e.g. Dropout) in ``mode``."""
+    for layer in getattr(model, "layers", [model]):
+        if hasattr(layer, "training"):
+            layer.training = mode

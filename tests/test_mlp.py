@@ -124,8 +124,11 @@ def test_reproducible_by_random_state(Estimator, data, seed):
 
 def test_get_set_params_clone_and_tags():
     clf = MLPClassifier(hidden_layer_sizes=(5,), lr=0.1)
-    assert clf.get_params() == {"activation": "relu", "batch_size": 32, "dtype": "float64", "epochs": 30,
-                                "hidden_layer_sizes": (5,), "lr": 0.1, "momentum": 0.9, "random_state": None}
+    assert clf.get_params() == {"activation": "relu", "alpha": 0.0, "batch_size": 32, "beta_1": 0.9,
+                                "beta_2": 0.999, "dtype": "float64", "early_stopping": False, "epochs": 30,
+                                "epsilon": 1e-8, "hidden_layer_sizes": (5,), "lr": 0.1, "momentum": 0.9,
+                                "n_iter_no_change": 10, "random_state": None, "solver": "sgd", "tol": 1e-4,
+                                "validation_fraction": 0.1}
     assert clf.set_params(epochs=3, activation="tanh") is clf and clf.epochs == 3
     X, y = blobs()
     clf.fit(X, y)

@@ -74,9 +74,11 @@ def stage(branch, dest, source_sha="(working tree)"):
     return dest
 
 
-def _git(*args, env=None, cwd=ROOT):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True,
-                          env=env).stdout.strip()
+def _git(*args, env=None, cwd=None):
+    done = subprocess.run(["git", *args], cwd=cwd or ROOT, capture_output=True, text=True, env=env)
+    if done.returncode:
+        raise subprocess.CalledProcessError(done.returncode, ["git", *args], done.stdout, done.stderr)
+    return done.stdout.strip()
 
 
 def push(branch, folder, source_sha):
@@ -87,11 +89,14 @@ def push(branch, folder, source_sha):
         _git("fetch", "--quiet", "origin", branch)
         parent = ["-p", _git("rev-parse", "FETCH_HEAD")]
     except subprocess.CalledProcessError:
-        parent = []  # the branch's first publication
+        parent = []  # the branch's first publication (or no such remote branch yet)
     _git("--git-dir", git_dir, "--work-tree", str(folder), "add", "--all", ".", env=env, cwd=folder)
     tree = _git("write-tree", env=env)
     commit = _git("commit-tree", tree, *parent, "-m", f"{branch} edition of main at {source_sha}")
-    _git("push", "--quiet", "origin", f"{commit}:refs/heads/{branch}")
+    try:
+        _git("push", "--quiet", "origin", f"{commit}:refs/heads/{branch}")
+    except subprocess.CalledProcessError as error:
+        raise RuntimeError(f"git push of {branch} failed: {error.stderr.strip()}") from error
     print(f"published {branch} at {commit[:12]} (from main {source_sha[:12]})")
 
 

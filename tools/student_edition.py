@@ -1,4 +1,10 @@
-"""Write a student edition of the chapters: ``python tools/student_edition.py SRC DST``.
+"""Write a student edition of the chapters: ``python tools/student_edition.py [--reader] SRC DST``.
+
+``make student`` builds it from the reader edition (``--reader``, SRC = _notebooks/chapters,
+written by tools/reader_edition.py): there a solution is a ``<details class="solution">``
+block in a Markdown cell, and the code cells of a solution are tagged ``solution``; both
+are removed, outputs are cleared, files beside the notebooks (data) are copied, and the
+note at the top is plain Markdown. Without ``--reader`` SRC holds the MyST sources:
 
 For every notebook in SRC: remove every solution, clear all outputs and execution
 counts, and add a note at the top. Both of sphinx-exercise's solution forms are
@@ -11,6 +17,7 @@ the published book keeps the solutions, which readers can hide.
 """
 import pathlib
 import re
+import shutil
 import sys
 
 import nbformat
@@ -60,6 +67,13 @@ def strip_solutions(markdown):
     return text
 
 
+def _drop_new_ids(nb):
+    """The note cell carries an id, which nbformat 4.0-4.4 notebooks may not have."""
+    if nb.nbformat == 4 and nb.nbformat_minor < 5:
+        for cell in nb.cells:
+            cell.pop("id", None)
+
+
 def student_notebook(nb):
     """Return a copy of the notebook without solutions or outputs."""
     nb = nbformat.from_dict(nb)
@@ -77,18 +91,62 @@ def student_notebook(nb):
         raise ValueError("unclosed {solution-start}: no {solution-end} follows it")
     cells.insert(1, nbformat.v4.new_markdown_cell(NOTE))
     nb.cells = cells
+    _drop_new_ids(nb)
     return nb
 
 
-def main(src, dst):
+READER_SOLUTION_RE = re.compile(r'<details class="solution">.*?</details>', re.DOTALL)
+READER_NOTE = (
+    "> **Student edition.** The solutions to the exercises have been removed and the "
+    "outputs cleared. Run every cell from the top."
+)
+
+
+def student_from_reader(nb):
+    """Return a student copy of a reader-edition notebook: no solutions, no outputs."""
+    nb = nbformat.from_dict(nb)
+    cells = []
+    for cell in nb.cells:
+        if cell.cell_type == "markdown":
+            text = READER_SOLUTION_RE.sub("", cell.source)
+            if '<details class="solution">' in text:
+                raise ValueError("unclosed <details class=\"solution\"> in a Markdown cell")
+            cell.source = re.sub(r"\n{3,}", "\n\n", text).strip("\n")
+            if cell.source.strip():
+                cells.append(cell)
+        elif "solution" not in cell.metadata.get("tags", []):
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+            cells.append(cell)
+    cells.insert(1, nbformat.v4.new_markdown_cell(READER_NOTE))
+    nb.cells = cells
+    _drop_new_ids(nb)
+    return nb
+
+
+def main(src, dst, reader=False):
     src, dst = pathlib.Path(src), pathlib.Path(dst)
     dst.mkdir(parents=True, exist_ok=True)
-    for path in sorted(src.glob("*.ipynb")):
-        nbformat.write(student_notebook(nbformat.read(path, as_version=4)), dst / path.name)
+    make = student_from_reader if reader else student_notebook
+    notebooks = sorted(src.glob("*.ipynb"))
+    if not notebooks:
+        sys.exit(f"no notebooks in {src}")
+    for path in notebooks:
+        nbformat.write(make(nbformat.read(path, as_version=4)), dst / path.name)
         print("wrote", dst / path.name)
+    if reader:  # the files the chapters read (data) were copied beside the reader edition
+        for path in sorted(src.iterdir()):
+            if path.suffix != ".ipynb" and not path.name.startswith((".", "_")):
+                target = dst / path.name
+                (shutil.copytree(path, target, dirs_exist_ok=True) if path.is_dir()
+                 else shutil.copy2(path, target))
+                print("copied", target)
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
+    args = sys.argv[1:]
+    reader = "--reader" in args
+    args = [a for a in args if a != "--reader"]
+    if len(args) != 2:
         sys.exit(__doc__.splitlines()[0])
-    main(*sys.argv[1:])
+    main(*args, reader=reader)

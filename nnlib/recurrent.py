@@ -1,0 +1,240 @@
+r"""Recurrent layers: the Elman ``RNN`` and the ``LSTM``, forward and backward over whole sequences.
+
+Derived in chapter 9, *Recurrent networks*.
+
+Batch first: a batch of sequences ``X`` has shape ``(m, T, n_in)`` (``m`` sequences,
+``T`` time steps, ``n_in`` features per step) and the layer returns every hidden state,
+``(m, T, n_hidden)``. The interface is that of ``nnlib.layers``:
+
+* ``forward(X, state=None, return_state=False)`` runs the recurrence from ``state``
+  (zeros when ``None``; an ``(m, n_hidden)`` array for ``RNN``, a pair ``(h, c)`` for
+  ``LSTM``) and returns the hidden states, plus the final state if ``return_state``;
+* ``backward(dH, need_input_grad=True, dstate=None)`` is backpropagation through time:
+  it takes :math:`\partial L/\partial H` ``(m, T, n_hidden)`` and, optionally, the
+  gradient with respect to the final state, stores the parameter gradients, sets
+  ``dstate0`` (the gradient with respect to the initial state) and returns
+  :math:`\partial L/\partial X`;
+* ``parameters()`` and ``gradients()``: ``[W_x, W_h, b]``, updated and overwritten in place.
+
+The input projections of all steps are one matrix product before the loop, and the
+weight gradients one matrix product after it; only :math:`H_{t-1} W_h` runs per step.
+Inside, arrays are time-major ``(T, m, ...)`` so that each step reads a contiguous block.
+"""
+import numpy as np
+
+from ._validation import as_float_array, check_positive_int
+from .init import as_generator
+from .layers import _check_dtype, _initial_weights
+
+
+def orthogonal(n, rng):
+    r"""A random orthogonal ``(n, n)`` matrix (QR of a Gaussian matrix, signs fixed): :math:`Q^\top Q = I`.
+
+    Its singular values are all 1, the recurrent initialisation of Saxe, McClelland and Ganguli (2014).
+    Shapes: ``() -> (n, n)``. Derived in chapter 9, *Recurrent networks*.
+    """
+    n = check_positive_int(n, "n")
+    Q, R = np.linalg.qr(as_generator(rng).standard_normal((n, n)))
+    return Q * np.where(np.diag(R) < 0, -1.0, 1.0)   # unique Q: diag(R) > 0
+
+
+class _Recurrent:
+    """What ``RNN`` and ``LSTM`` share: weights, input checks, the parameter lists."""
+
+    n_gates = 1
+
+    def __init__(self, n_in, n_hidden, *, rng=None, dtype=np.float64):
+        self.n_in, self.n_hidden = check_positive_int(n_in, "n_in"), check_positive_int(n_hidden, "n_hidden")
+        self.dtype = _check_dtype(dtype)
+        rng, k, H = as_generator(rng), self.n_gates, self.n_hidden
+        self.W_x = np.hstack([_initial_weights("glorot_uniform", n_in, H, rng) for _ in range(k)]).astype(self.dtype)
+        self.W_h = np.hstack([orthogonal(H, rng) for _ in range(k)]).astype(self.dtype)
+        self.b = np.zeros(k * H, dtype=self.dtype)
+        self.dW_x, self.dW_h, self.db = (np.zeros_like(p) for p in (self.W_x, self.W_h, self.b))
+        self._cache, self.dstate0 = None, None
+
+    def _check_X(self, X):
+        X = as_float_array(X, "X").astype(self.dtype, copy=False)
+        if X.ndim != 3 or X.shape[2] != self.n_in or X.shape[0] == 0 or X.shape[1] == 0:
+            raise ValueError(f"X must have shape (m, T, {self.n_in}) with m, T >= 1 (batch first), got {X.shape}")
+        return X
+
+    def _check_h(self, h, m, name):
+        if h is None:
+            return np.zeros((m, self.n_hidden), dtype=self.dtype)
+        h = as_float_array(h, name).astype(self.dtype, copy=False)
+        if h.shape != (m, self.n_hidden):
+            raise ValueError(f"{name} must have shape ({m}, {self.n_hidden}), got {h.shape}")
+        return h
+
+    def _check_dH(self, dH):
+        if self._cache is None:
+            raise RuntimeError("call forward before backward")
+        dH = as_float_array(dH, "dH").astype(self.dtype, copy=False)
+        shape = self._cache[0].shape[:2] + (self.n_hidden,)
+        if dH.shape != shape:
+            raise ValueError(f"dH must have shape {shape}, got {dH.shape}")
+        return dH.transpose(1, 0, 2)                    # (T, m, H), a view
+
+    def _project(self, X):
+        """All input projections at once: ``X_t W_x + b`` for every t, time-major ``(T, m, kH)``."""
+        m, T, _ = X.shape
+        Xt = np.ascontiguousarray(X.transpose(1, 0, 2)).reshape(T * m, self.n_in)
+        return (Xt @ self.W_x + self.b).reshape(T, m, -1), Xt
+
+    def _weight_grads(self, Xt, Hprev, dZ, need_input_grad):
+        """The three parameter gradients as single products over all steps; ``dX`` batch first."""
+        T, m, kH = dZ.shape
+        dZ2 = dZ.reshape(T * m, kH)
+        self.dW_x[...] = Xt.T @ dZ2                     # (n_in, kH): sums over batch and time
+        self.dW_h[...] = Hprev.reshape(T * m, -1).T @ dZ2  # (H, kH)
+        self.db[...] = dZ2.sum(axis=0)                  # (kH,)
+        if need_input_grad:
+            return (dZ2 @ self.W_x.T).reshape(T, m, self.n_in).transpose(1, 0, 2)  # (m, T, n_in)
+        return None
+
+    def parameters(self):
+        return [self.W_x, self.W_h, self.b]
+
+    def gradients(self):
+        return [self.dW_x, self.dW_h, self.db]
+
+    @property
+    def n_params(self):
+        return self.W_x.size + self.W_h.size + self.b.size
+
+    def __repr__(self):
+        return f"{type(self).__name__}({self.n_in} -> {self.n_hidden}, {self.n_params} parameters)"
+
+
+class RNN(_Recurrent):
+    r"""Elman recurrent layer with tanh: one weight set shared by every time step.
+
+    .. math:: \mathbf h_t = \tanh(\mathbf x_t W_x + \mathbf h_{t-1} W_h + \mathbf b), \qquad
+              \delta_t = \Bigl(\frac{\partial L}{\partial \mathbf h_t} + \delta_{t+1} W_h^\top\Bigr)
+              \odot (1 - \mathbf h_t^2)
+
+    and :math:`\partial L/\partial W_x = \sum_t \mathbf x_t^\top \delta_t`,
+    :math:`\partial L/\partial W_h = \sum_t \mathbf h_{t-1}^\top \delta_t`,
+    :math:`\partial L/\partial \mathbf b = \sum_t \mathbf 1^\top \delta_t`,
+    :math:`\partial L/\partial \mathbf x_t = \delta_t W_x^\top`.
+
+    ``W_x`` starts Glorot-uniform, ``W_h`` orthogonal, ``b`` at zero; ``rng`` is required.
+    Shapes: ``X (m, T, n_in) -> H (m, T, n_hidden)``; ``W_x (n_in, n_hidden)``,
+    ``W_h (n_hidden, n_hidden)``, ``b (n_hidden,)``; state ``(m, n_hidden)``.
+    Derived in chapter 9, *Recurrent networks*.
+    """
+
+    def forward(self, X, state=None, return_state=False):
+        X = self._check_X(X)
+        m, T, _ = X.shape
+        Z, Xt = self._project(X)                         # (T, m, H): x_t W_x + b
+        Hs = np.empty((T + 1, m, self.n_hidden), self.dtype)
+        Hs[0] = self._check_h(state, m, "state")         # h_0
+        for t in range(T):
+            Z[t] += Hs[t] @ self.W_h
+            np.tanh(Z[t], out=Hs[t + 1])                 # h_t
+        self._cache = (X, Xt, Hs)
+        H = np.ascontiguousarray(Hs[1:].transpose(1, 0, 2))  # (m, T, H)
+        return (H, Hs[T].copy()) if return_state else H
+
+    def backward(self, dH, need_input_grad=True, dstate=None):
+        dH = self._check_dH(dH)                          # (T, m, H)
+        X, Xt, Hs = self._cache
+        T, m = dH.shape[:2]
+        dZ = np.empty((T, m, self.n_hidden), self.dtype)
+        dh = self._check_h(dstate, m, "dstate").copy()   # dL/dh_T from beyond the sequence
+        for t in range(T - 1, -1, -1):
+            dh += dH[t]
+            np.multiply(dh, 1 - Hs[t + 1] ** 2, out=dZ[t])  # delta_t
+            dh = dZ[t] @ self.W_h.T                      # dL/dh_{t-1} through the recurrence
+        self.dstate0 = dh
+        return self._weight_grads(Xt, Hs[:-1], dZ, need_input_grad)
+
+
+class LSTM(_Recurrent):
+    r"""Long short-term memory layer (no peepholes), gates in PyTorch's order i, f, g, o.
+
+    .. math:: [\,Z^i\ Z^f\ Z^g\ Z^o\,] = \mathbf x_t W_x + \mathbf h_{t-1} W_h + \mathbf b, \quad
+              \mathbf i, \mathbf f, \mathbf o = \sigma(Z^{i,f,o}), \ \mathbf g = \tanh(Z^g),
+
+    .. math:: \mathbf c_t = \mathbf f \odot \mathbf c_{t-1} + \mathbf i \odot \mathbf g, \qquad
+              \mathbf h_t = \mathbf o \odot \tanh(\mathbf c_t).
+
+    Backward, with :math:`\bar{\mathbf c}_t = \bar{\mathbf h}_t \odot \mathbf o \odot (1 - \tanh^2 \mathbf c_t)
+    + \mathbf f_{t+1} \odot \bar{\mathbf c}_{t+1}`: :math:`\bar Z^i = \bar{\mathbf c}_t \odot \mathbf g \odot \mathbf i(1-\mathbf i)`,
+    :math:`\bar Z^f = \bar{\mathbf c}_t \odot \mathbf c_{t-1} \odot \mathbf f(1-\mathbf f)`,
+    :math:`\bar Z^g = \bar{\mathbf c}_t \odot \mathbf i \odot (1-\mathbf g^2)`,
+    :math:`\bar Z^o = \bar{\mathbf h}_t \odot \tanh \mathbf c_t \odot \mathbf o(1-\mathbf o)`.
+
+    Layout: ``W_x`` is ``(n_in, 4H)`` and ``W_h`` ``(H, 4H)``, column blocks i, f, g, o;
+    PyTorch's ``weight_ih_l0`` is ``W_x.T`` and ``weight_hh_l0`` is ``W_h.T``, and its two
+    biases add up to ``b``. The forget bias starts at ``forget_bias`` (1 by default), the
+    others at 0. State: the pair ``(h, c)``, each ``(m, H)``.
+    Shapes: ``X (m, T, n_in) -> H (m, T, n_hidden)``. Derived in chapter 9, *Recurrent networks*.
+    """
+
+    n_gates = 4
+
+    def __init__(self, n_in, n_hidden, *, rng=None, dtype=np.float64, forget_bias=1.0):
+        super().__init__(n_in, n_hidden, rng=rng, dtype=dtype)
+        self.b[self.n_hidden:2 * self.n_hidden] = float(as_float_array(forget_bias, "forget_bias", ndim=0))
+
+    def _check_state(self, state, m, name):
+        if state is None:
+            return self._check_h(None, m, name), self._check_h(None, m, name)
+        if not isinstance(state, (tuple, list)) or len(state) != 2:
+            raise TypeError(f"{name} must be a pair (h, c) of ({m}, {self.n_hidden}) arrays, got {type(state).__name__}")
+        return self._check_h(state[0], m, f"{name}[0] (h)"), self._check_h(state[1], m, f"{name}[1] (c)")
+
+    def forward(self, X, state=None, return_state=False):
+        X = self._check_X(X)
+        m, T, _ = X.shape
+        H = self.n_hidden
+        Z, Xt = self._project(X)                          # (T, m, 4H), becomes the gates
+        Hs, Cs = np.empty((2, T + 1, m, H), self.dtype)
+        Hs[0], Cs[0] = self._check_state(state, m, "state")
+        tanh_C = np.empty((T, m, H), self.dtype)
+        half = np.full(4 * H, 0.5, self.dtype)            # sigma(z) = (1 + tanh(z/2)) / 2 for i, f, o;
+        half[2 * H:3 * H] = 1                             # g = tanh(z): one tanh call for all gates
+        shift = (half == 0.5) * half                      # 0.5 for i, f, o; 0 for g
+        for t in range(T):
+            z = Z[t]
+            z += Hs[t] @ self.W_h
+            z *= half
+            np.tanh(z, out=z)
+            z *= half
+            z += shift                                    # now [i, f, g, o]
+            i, f, g, o = z[:, :H], z[:, H:2 * H], z[:, 2 * H:3 * H], z[:, 3 * H:]
+            np.multiply(f, Cs[t], out=Cs[t + 1])
+            Cs[t + 1] += i * g                            # c_t = f c_{t-1} + i g
+            np.tanh(Cs[t + 1], out=tanh_C[t])
+            np.multiply(o, tanh_C[t], out=Hs[t + 1])      # h_t = o tanh(c_t)
+        self._cache = (X, Xt, Hs, Cs, Z, tanh_C)
+        out = np.ascontiguousarray(Hs[1:].transpose(1, 0, 2))  # (m, T, H)
+        return (out, (Hs[T].copy(), Cs[T].copy())) if return_state else out
+
+    def backward(self, dH, need_input_grad=True, dstate=None):
+        dH = self._check_dH(dH)                          # (T, m, H)
+        X, Xt, Hs, Cs, gates, tanh_C = self._cache
+        T, m, H = dH.shape
+        dh, dc = (a.copy() for a in self._check_state(dstate, m, "dstate"))
+        dZ = np.empty((T, m, 4 * H), self.dtype)
+        g_cols = np.zeros(4 * H, self.dtype)
+        g_cols[2 * H:3 * H] = 1
+        slopes = (1 - gates) * (gates + g_cols)           # (T, m, 4H): a(1 - a) for i, f, o; 1 - g^2 for g
+        dh_dc = gates[:, :, 3 * H:] * (1 - tanh_C ** 2)   # (T, m, H): o (1 - tanh^2 c_t)
+        for t in range(T - 1, -1, -1):
+            i, f, g = (gates[t][:, k * H:(k + 1) * H] for k in range(3))
+            dh += dH[t]
+            dc += dh * dh_dc[t]                           # through h_t = o tanh(c_t)
+            dz = dZ[t]
+            np.multiply(dc, g, out=dz[:, :H])             # input gate
+            np.multiply(dc, Cs[t], out=dz[:, H:2 * H])    # forget gate
+            np.multiply(dc, i, out=dz[:, 2 * H:3 * H])    # candidate
+            np.multiply(dh, tanh_C[t], out=dz[:, 3 * H:])  # output gate
+            dz *= slopes[t]
+            dc *= f                                       # the additive path: dc_{t-1} = f dc_t
+            dh = dz @ self.W_h.T                          # (m, H)
+        self.dstate0 = (dh, dc)
+        return self._weight_grads(Xt, Hs[:-1], dZ, need_input_grad)
