@@ -94,9 +94,15 @@ test: $(STAMP)
 # --- the compatibility floor ---------------------------------------------------
 # The oldest versions the book supports are Colab's (requirements-compat.txt). This builds a
 # second environment with exactly those, on Python 3.13 as Colab has it when this machine has
-# it (else python3, 3.11 or newer), and runs the unit tests and every chapter top to bottom
-# with every assertion. Text outputs are not compared (--nbval-lax): older releases may print
-# differently; what must hold is that every cell runs and every assert passes.
+# it (else python3, 3.11 or newer), and runs
+#   - the unit tests of nnlib (nnlib from this checkout, on PYTHONPATH);
+#   - every chapter top to bottom with every assertion, as a student meets it: the reader
+#     edition, staged as the published `notebooks` branch (tools/publish_editions.py), with
+#     nnlib NOT installed, so that the setup cell must find the library beside the chapters
+#     as on a JupyterHub that pulled the branch. The code cells are the chapters' own
+#     (tests/test_reader_edition.py checks that).
+# Text outputs are not compared (--nbval-lax): older releases may print differently; what
+# must hold is that every cell runs and every assert passes.
 COMPAT      := .venv-compat
 COMPAT_PY   ?= $(shell for p in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/python3.13 python3; do \
                  $$p -c 'import sys; assert sys.version_info >= (3, 11)' >/dev/null 2>&1 && { echo $$p; break; }; done)
@@ -105,19 +111,21 @@ COMPAT_STAMP := $(COMPAT)/.installed
 # book's toolchain (Jupyter Book, myst-nb, Playwright) and run in `make test` only.
 COMPAT_NOT_NNLIB := --ignore=tests/browser --ignore=tests/test_book_structure.py --ignore=tests/test_reader_edition.py
 
-$(COMPAT_STAMP): requirements-compat.txt pyproject.toml
+$(COMPAT_STAMP): requirements-compat.txt
 	@test -n "$(COMPAT_PY)" || { echo "make compat needs Python 3.11 or newer"; exit 1; }
 	@rm -rf $(COMPAT) && $(COMPAT_PY) -m venv $(COMPAT)
 	$(COMPAT)/bin/python -m pip install --quiet --upgrade pip
 	$(COMPAT)/bin/python -m pip install --quiet -r requirements-compat.txt
-	$(COMPAT)/bin/python -m pip install --quiet --no-deps -e .
 	@touch $@
 
-compat: $(COMPAT_STAMP)
+compat: $(COMPAT_STAMP) notebooks
 	@echo "== compatibility floor: $$($(COMPAT)/bin/python --version), $$($(COMPAT)/bin/python -c \
 	  'import numpy, scipy, sklearn, sympy, matplotlib; print("numpy", numpy.__version__, "scipy", scipy.__version__, "scikit-learn", sklearn.__version__, "sympy", sympy.__version__, "matplotlib", matplotlib.__version__)') =="
-	$(COMPAT)/bin/python -m pytest tests -m "not browser" -n $(JOBS) -q -p no:cacheprovider $(COMPAT_NOT_NNLIB)
-	$(COMPAT)/bin/python -m pytest --nbval-lax --nbval-current-env chapters -n $(JOBS) --dist loadfile -q -p no:cacheprovider
+	@! $(COMPAT)/bin/python -I -c 'import nnlib' 2>/dev/null || { echo "nnlib must not be installed in $(COMPAT)"; exit 1; }
+	PYTHONPATH=$(CURDIR) $(COMPAT)/bin/python -m pytest tests -m "not browser" -n $(JOBS) -q -p no:cacheprovider $(COMPAT_NOT_NNLIB)
+	$(BIN)/python tools/publish_editions.py --out _publish
+	cd _publish/notebooks/chapters && $(CURDIR)/$(COMPAT)/bin/python -m pytest --nbval-lax --nbval-current-env \
+	  *.ipynb -n $(JOBS) --dist loadfile -q -p no:cacheprovider
 
 # --- benchmarks (ratios measured in one run; never part of make test) ---------
 bench: $(STAMP)
