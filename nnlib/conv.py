@@ -22,17 +22,9 @@ the columns back into the image (*col2im*), one slice per kernel offset.
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
-from ._validation import as_float_array, check_positive_int
+from ._validation import as_float_array, check_nonnegative_int, check_positive_int
 from .init import as_generator
 from .layers import _check_dtype, _initial_weights
-
-
-def _check_nonnegative_int(value, name):
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        raise TypeError(f"{name} must be a non-negative int, got {type(value).__name__}")
-    if value < 0:
-        raise ValueError(f"{name} must be >= 0, got {value}")
-    return int(value)
 
 
 def _check_images(X, name, channels=None):
@@ -54,7 +46,7 @@ def output_size(n, k, stride=1, padding=0):
     Derived in chapter 8, *Convolutional networks*.
     """
     n, k, s = check_positive_int(n, "n"), check_positive_int(k, "kernel_size"), check_positive_int(stride, "stride")
-    p = _check_nonnegative_int(padding, "padding")
+    p = check_nonnegative_int(padding, "padding")
     if k > n + 2 * p:
         raise ValueError(f"kernel_size={k} is larger than the padded input ({n} + 2*{p} = {n + 2 * p})")
     return (n + 2 * p - k) // s + 1
@@ -99,7 +91,7 @@ class Conv2D:
         self.out_channels = check_positive_int(out_channels, "out_channels")
         self.kernel_size = check_positive_int(kernel_size, "kernel_size")
         self.stride = check_positive_int(stride, "stride")
-        self.padding = _check_nonnegative_int(padding, "padding")
+        self.padding = check_nonnegative_int(padding, "padding")
         self.dtype = _check_dtype(dtype)
         fan_in = self.in_channels * self.kernel_size ** 2
         W = _initial_weights(init, fan_in, self.out_channels, as_generator(rng))   # (C k k, F)

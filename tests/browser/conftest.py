@@ -5,6 +5,7 @@ import os
 import pathlib
 import sys
 import threading
+import urllib.parse
 
 import pytest
 
@@ -55,3 +56,40 @@ def browser():
         chromium = pw.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+def is_local(url):
+    """Whether ``url`` stays on this machine (loopback, or data:/blob:/about:)."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost")
+
+
+def open_page(browser, url, **context_options):
+    """Open ``url`` in a fresh context that refuses every request leaving the machine, and wait
+    for MathJax to finish (a page without MathJax fails its tests, not this helper).
+    Return (context, page, outside): ``outside`` lists the refused URLs, and keeps growing
+    while the page is open."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+    context = browser.new_context(**context_options)
+    outside = []
+
+    def refuse_outside(route):  # record and refuse: the tests must not need the network
+        if is_local(route.request.url):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", refuse_outside)
+    page = context.new_page()
+    page.goto(url, wait_until="load")
+    try:
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
+                               timeout=60_000)
+        page.evaluate("() => MathJax.startup.promise")
+    except PlaywrightTimeoutError:
+        pass
+    return context, page, outside

@@ -23,9 +23,8 @@ import warnings
 
 import nbformat
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import ROOT, _QuietHandler
+from conftest import ROOT, _QuietHandler, open_page
 
 sys.path.insert(0, str(ROOT / "tools"))
 import reader_edition  # noqa: E402
@@ -82,14 +81,6 @@ def expected_math(nb):
     return count
 
 
-def _is_local(url):
-    from urllib.parse import urlsplit
-
-    parts = urlsplit(url)
-    return parts.scheme in ("data", "blob", "about") or (
-        parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost"))
-
-
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The reader notebooks as nbconvert (lab template) HTML, served on loopback with MathJax."""
@@ -127,25 +118,8 @@ def pages(browser, served):
     """Open every rendered notebook once: {name: results}."""
     results, shots = {}, os.environ.get("READER_SCREENSHOTS")
     for path in NOTEBOOKS:
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
-        outside = []
-
-        def refuse_outside(route):
-            if _is_local(route.request.url):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", refuse_outside)
-        page = context.new_page()
-        page.goto(f"{served}/{path.stem}.html", wait_until="load")
-        try:
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                                   timeout=60_000)
-            page.evaluate("() => MathJax.startup.promise")
-        except PlaywrightTimeoutError:
-            pass  # the tests below report MathJax missing
+        context, page, outside = open_page(browser, f"{served}/{path.stem}.html",
+                                           viewport={"width": 1100, "height": 900})
         stats = page.evaluate(STATS_JS)
         prose = page.evaluate(PROSE_JS)
         # a solution's content is hidden until its summary is clicked, and shown after

@@ -5,14 +5,12 @@ typeset every equation, no raw TeX delimiters are left in the prose, and no requ
 left the machine. Chapters must also offer the launch buttons (Binder, Colab,
 JupyterHub) and the download button.
 """
-import pathlib
 import re
-import urllib.parse
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from conftest import HTML
+from conftest import HTML, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -40,8 +38,6 @@ TEXT_OUTSIDE_CELLS_JS = """() => {
 RAW_MYST = re.compile(r"\{(?:list-table|table|figure|glue(?::text)?|eq|ref|numref|doc|cite(?::[pt])?|prf:\w+|"
                       r"exercise|solution|admonition|note|tip|warning|math)\}")
 
-MATHJAX_READY_JS = "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
-
 MATH_STATS_JS = """() => ({
   version: window.MathJax && window.MathJax.version,
   math: document.querySelectorAll('.math').length,
@@ -52,37 +48,13 @@ MATH_STATS_JS = """() => ({
 })"""
 
 
-def _is_local(url):
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
-        return True
-    return parts.scheme in ("http", "https") and parts.hostname in ("127.0.0.1", "localhost")
-
-
 @pytest.fixture(scope="module")
 def pages(browser, site_url):
     """Load every page once; return {page: (math stats, prose text, outside requests, links)}."""
     assert CHAPTERS, "no chapter pages were built"
     results = {}
     for name in PAGES:
-        context = browser.new_context()
-        outside = []
-
-        def refuse_outside(route):  # record and refuse: the test must not need the network
-            if _is_local(route.request.url):
-                route.continue_()
-            else:
-                outside.append(route.request.url)
-                route.abort()
-
-        context.route("**/*", refuse_outside)
-        page = context.new_page()
-        page.goto(f"{site_url}/{name}", wait_until="load")
-        try:  # a page whose MathJax never loads fails the tests below, not this fixture
-            page.wait_for_function(MATHJAX_READY_JS, timeout=60_000)
-            page.evaluate("() => MathJax.startup.promise")
-        except PlaywrightTimeoutError:
-            pass
+        context, page, outside = open_page(browser, f"{site_url}/{name}")
         try:  # let late requests (fonts, lazy scripts) happen, so the route above sees them
             page.wait_for_load_state("networkidle", timeout=20_000)
         except PlaywrightTimeoutError:
