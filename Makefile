@@ -123,7 +123,7 @@ compat: $(COMPAT_STAMP) notebooks
 	  'import numpy, scipy, sklearn, sympy, matplotlib; print("numpy", numpy.__version__, "scipy", scipy.__version__, "scikit-learn", sklearn.__version__, "sympy", sympy.__version__, "matplotlib", matplotlib.__version__)') =="
 	@! $(COMPAT)/bin/python -I -c 'import nnlib' 2>/dev/null || { echo "nnlib must not be installed in $(COMPAT)"; exit 1; }
 	PYTHONPATH=$(CURDIR) $(COMPAT)/bin/python -m pytest tests -m "not browser" -n $(JOBS) -q -p no:cacheprovider $(COMPAT_NOT_NNLIB)
-	$(BIN)/python tools/publish_editions.py --out _publish
+	$(BIN)/python tools/publish_editions.py --out _publish --branch notebooks
 	cd _publish/notebooks/chapters && $(CURDIR)/$(COMPAT)/bin/python -m pytest --nbval-lax --nbval-current-env \
 	  *.ipynb -n $(JOBS) --dist loadfile -q -p no:cacheprovider
 

@@ -178,3 +178,9 @@ def test_publish_pushes_each_branch_and_keeps_its_history(fake_root, tmp_path):
     files = subprocess.run(["git", "-C", str(origin), "ls-tree", "-r", "--name-only", "student"],
                            check=True, capture_output=True, text=True).stdout.split()
     assert "chapters/01_intro.ipynb" in files and "nnlib/__init__.py" in files
+
+
+def test_main_stages_only_the_branches_asked_for(fake_root, tmp_path):
+    publish_editions.main(["--out", str(tmp_path / "out"), "--branch", "notebooks"])
+    assert (tmp_path / "out" / "notebooks" / "chapters" / "01_intro.ipynb").is_file()
+    assert not (tmp_path / "out" / "student").exists()

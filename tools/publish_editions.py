@@ -105,8 +105,10 @@ def main(argv=None):
     parser.add_argument("--source-sha", default="(working tree)", help="the main commit built")
     parser.add_argument("--out", default=str(ROOT / "_publish"), help="where to stage the branches")
     parser.add_argument("--push", action="store_true", help="commit and push each branch to origin")
+    parser.add_argument("--branch", action="append", choices=sorted(EDITIONS),
+                        help="only this branch (may be repeated; default: all)")
     args = parser.parse_args(argv)
-    for branch in EDITIONS:
+    for branch in args.branch or EDITIONS:
         folder = stage(branch, pathlib.Path(args.out) / branch, args.source_sha)
         print(f"staged {branch} in {folder}")
         if args.push:
