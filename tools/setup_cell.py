@@ -55,12 +55,9 @@ def rewrite(path, repo_url=None):
     cell = next(c for c in nb["cells"] if c["cell_type"] == "code")
     source = "".join(cell["source"])
     lines = source.splitlines(keepends=True)
-    if source.startswith("try:\n    import nnlib\nexcept"):  # the first edition's setup cell
-        end = [i for i, line in enumerate(lines) if line == "    import nnlib\n"][1]
-    elif "import nnlib\n" in lines:
-        end = lines.index("import nnlib\n")
-    else:
+    if "import nnlib\n" not in lines:
         raise ValueError(f"{path.name}: the first code cell has no line 'import nnlib'")
+    end = lines.index("import nnlib\n")
     rest = "".join(lines[end + 1:])
     new = setup_cell(repo_url) + rest
     if new == source:
