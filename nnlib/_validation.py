@@ -6,7 +6,8 @@ expected, instead of producing a silently wrong number.
 
 The dtype rule of the whole library lives here: float32 and float64 arrays keep
 their dtype; integers, booleans and other real floats become float64; complex,
-string and object arrays are rejected.
+string and object arrays are rejected. (The estimators' input follows scikit-learn's
+rules instead, in :mod:`nnlib.base`: object arrays of numbers are accepted there.)
 """
 import numpy as np
 
@@ -33,6 +34,15 @@ def as_float_array(x, name, *, ndim=None, min_ndim=0, allow_nonfinite=False):
     -------
     numpy.ndarray
         float32 if ``x`` was float32, otherwise float64.
+
+    Raises
+    ------
+    TypeError
+        If ``x`` is a string, a ragged sequence, or not of a real numeric dtype
+        (complex, string and object arrays are rejected).
+    ValueError
+        If ``x`` has the wrong number of dimensions or, unless ``allow_nonfinite``,
+        holds NaN or inf.
     """
     if isinstance(x, (str, bytes)):
         raise TypeError(f"{name} must be a real numeric array, got {type(x).__name__}")
@@ -69,7 +79,29 @@ def _all_finite(arr):
 
 
 def check_axis(axis, ndim, name="axis"):
-    """Return ``axis`` as a non-negative int valid for an array of ``ndim`` dimensions."""
+    """Return ``axis`` as a non-negative int valid for an array of ``ndim`` dimensions.
+
+    Parameters
+    ----------
+    axis : int
+        An axis, negative counting from the end.
+    ndim : int
+        Number of dimensions of the array.
+    name : str
+        The argument's name, for messages.
+
+    Returns
+    -------
+    int
+        ``axis % ndim``.
+
+    Raises
+    ------
+    TypeError
+        If ``axis`` is not an int (bools are refused).
+    ValueError
+        If ``axis`` is out of range.
+    """
     if isinstance(axis, (bool, np.bool_)) or not isinstance(axis, (int, np.integer)):
         raise TypeError(f"{name} must be an int, got {type(axis).__name__}")
     if not -ndim <= axis < ndim:
@@ -78,13 +110,43 @@ def check_axis(axis, ndim, name="axis"):
 
 
 def check_same_shape(a, b, name_a, name_b):
-    """Raise ``ValueError`` unless ``a`` and ``b`` have the same shape."""
+    """Raise ``ValueError`` unless ``a`` and ``b`` have the same shape.
+
+    Parameters
+    ----------
+    a, b : numpy.ndarray
+    name_a, name_b : str
+        Their names, for the message.
+
+    Raises
+    ------
+    ValueError
+        If ``a.shape != b.shape``.
+    """
     if a.shape != b.shape:
         raise ValueError(f"{name_a} and {name_b} must have the same shape, got {a.shape} and {b.shape}")
 
 
 def check_positive_int(value, name):
-    """Return ``value`` as an int if it is an integer >= 1, else raise."""
+    """Return ``value`` as an int if it is an integer >= 1, else raise.
+
+    Parameters
+    ----------
+    value : int
+    name : str
+        The argument's name, for messages.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an int (bools and floats such as 2.0 are refused).
+    ValueError
+        If ``value < 1``.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be a positive int, got {type(value).__name__}")
     if value < 1:
@@ -93,7 +155,25 @@ def check_positive_int(value, name):
 
 
 def check_nonnegative_int(value, name):
-    """Return ``value`` as an int if it is an integer >= 0, else raise."""
+    """Return ``value`` as an int if it is an integer >= 0, else raise.
+
+    Parameters
+    ----------
+    value : int
+    name : str
+        The argument's name, for messages.
+
+    Returns
+    -------
+    int
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not an int (bools and floats such as 2.0 are refused).
+    ValueError
+        If ``value < 0``.
+    """
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{name} must be a non-negative int, got {type(value).__name__}")
     if value < 0:

@@ -13,195 +13,23 @@ the ``__init__`` arguments, checked at ``fit``; fitted attributes end in ``_``;
 
 Chapter 10, *Generalisation, regularisation and adaptive optimisers*, adds the L2
 penalty ``alpha``, the choice of optimiser ``solver`` and early stopping on a
-held-out ``validation_fraction``, with scikit-learn's meanings.
+held-out ``validation_fraction``, with scikit-learn's meanings. The network
+construction and training loop they share live in ``nnlib/_mlp_base.py``.
 """
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int
+from ._mlp_base import ACTIVATIONS, SOLVERS, _BaseMLP  # noqa: F401  (ACTIVATIONS, SOLVERS: public before the split)
 from .activations import softmax
-from .adaptive import AdaGrad, Adam, RMSProp
-from .base import BaseEstimator, ClassifierMixin, check_is_fitted, check_X, check_X_y
-from .layers import Dense, ReLU, Sequential, Sigmoid, Tanh
-from .optim import SGD
-from .training import History, _pack, _train_checked
-
-#: activation name -> (layer class, initialiser of the Dense layer before it)
-ACTIVATIONS = {"relu": (ReLU, "he_normal"), "tanh": (Tanh, "glorot_uniform"),
-               "sigmoid": (Sigmoid, "glorot_uniform")}
-#: solver name -> the optimiser it builds from the estimator's hyper-parameters
-SOLVERS = {"sgd": lambda e: SGD(lr=e.lr, momentum=e.momentum),
-           "adam": lambda e: Adam(lr=e.lr, beta1=e.beta_1, beta2=e.beta_2, eps=e.epsilon),
-           "rmsprop": lambda e: RMSProp(lr=e.lr, eps=e.epsilon), "adagrad": lambda e: AdaGrad(lr=e.lr)}
-
-
-class _L2Step:
-    """``optimizer``'s step after adding (alpha / m) W to each weight gradient (m: the batch's size)."""
-
-    def __init__(self, optimizer, model, alpha):
-        self.optimizer, self.alpha, self.dense = optimizer, alpha, [x for x in model.layers if isinstance(x, Dense)]
-
-    def step(self, params, grads):
-        scale = self.alpha / self.dense[0]._X.shape[0]   # the first layer's input is the batch
-        for layer in self.dense:
-            layer.dW += scale * layer.W                  # gradient of alpha / (2 m) ||W||^2
-        self.optimizer.step(params, grads)
-
-
-class _BaseMLP(BaseEstimator):
-    r"""Hyper-parameters, network construction and training shared by both estimators.
-
-    Parameters
-    ----------
-    hidden_layer_sizes : tuple of int
-        Width of each hidden layer, e.g. ``(64,)``; ``()`` gives a linear model.
-    activation : {"relu", "tanh", "sigmoid"}
-        Hidden activation. ReLU layers get He-normal initial weights, tanh and
-        sigmoid layers Glorot-uniform; the output layer is Glorot-uniform.
-    lr, momentum : float
-        The learning rate (> 0) of every solver, and :class:`~nnlib.optim.SGD`'s
-        heavy-ball momentum in [0, 1).
-    alpha : float
-        L2 penalty :math:`\frac{\alpha}{2m}\sum_l \lVert W^{[l]}\rVert_F^2` on the weights
-        (not the biases) of each batch of :math:`m` examples, as in scikit-learn; 0 = none.
-        ``loss_curve_`` holds the data loss, without the penalty.
-    solver : {"sgd", "adam", "rmsprop", "adagrad"}
-        The optimiser (:class:`~nnlib.optim.SGD` or :mod:`nnlib.adaptive`).
-    beta_1, beta_2, epsilon : float
-        Adam's decays and :math:`\epsilon` (``epsilon`` also for RMSProp).
-    early_stopping : bool
-        Hold out ``validation_fraction`` of the training data (stratified for the
-        classifier), score it after every epoch (accuracy, or :math:`R^2`), stop when the
-        score has not improved by at least ``tol`` for ``n_iter_no_change`` epochs,
-        and keep the weights of the best epoch.
-    validation_fraction, n_iter_no_change, tol : float, int, float
-        See ``early_stopping``; ``epochs`` is then the maximum number of epochs.
-    batch_size, epochs : int
-        Examples per step (capped at the number of examples) and passes over the data.
-    random_state : None, int or numpy.random.Generator
-        Seeds ``np.random.default_rng`` for the initial weights, then the shuffling.
-    dtype : {"float64", "float32"}
-        Precision of the parameters and of all training arithmetic.
-
-    Attributes
-    ----------
-    model_ : nnlib.layers.Sequential
-        The trained network; its output layer is a ``Dense`` (logits or predictions).
-    history_ : nnlib.training.History
-        Per-epoch training (and no validation) metrics.
-    loss_curve_ : list of float
-        ``history_.loss``, the mean training loss per epoch, as in scikit-learn.
-    n_features_in_, n_iter_ : int
-        Number of input features; number of epochs run (``epochs`` unless stopped early).
-    validation_scores_, best_validation_score_ : list of float, float
-        With ``early_stopping``: the score after every epoch, and the best one.
-
-    Shapes: ``X`` (m, n_features). Derived in chapter 7, *Backpropagation*.
-    """
-
-    def __init__(self, hidden_layer_sizes=(100,), activation="relu", lr=0.01, momentum=0.9,
-                 batch_size=32, epochs=30, random_state=None, dtype="float64", alpha=0.0, solver="sgd",
-                 beta_1=0.9, beta_2=0.999, epsilon=1e-8, early_stopping=False, validation_fraction=0.1,
-                 n_iter_no_change=10, tol=1e-4):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.lr = lr
-        self.momentum = momentum
-        self.batch_size = batch_size
-        self.epochs = epochs
-        self.random_state = random_state
-        self.dtype = dtype
-        self.alpha, self.solver, self.beta_1, self.beta_2, self.epsilon = alpha, solver, beta_1, beta_2, epsilon
-        self.early_stopping, self.validation_fraction = early_stopping, validation_fraction
-        self.n_iter_no_change, self.tol = n_iter_no_change, tol
-
-    def _check_params(self):
-        sizes = self.hidden_layer_sizes
-        if isinstance(sizes, (int, np.integer)) or not isinstance(sizes, (tuple, list)) or not all(
-                isinstance(s, (int, np.integer)) and not isinstance(s, bool) and s >= 1 for s in sizes):
-            raise ValueError(f"hidden_layer_sizes must be a tuple of positive ints, got {sizes!r}")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {self.activation!r}")
-        if not any(self.dtype is d or (isinstance(self.dtype, str) and self.dtype == np.dtype(d).name)
-                   for d in (np.float32, np.float64, np.dtype(np.float32), np.dtype(np.float64))):
-            raise ValueError(f"dtype must be 'float32' or 'float64', got {self.dtype!r}")
-        try:
-            rng = np.random.default_rng(self.random_state)
-        except (TypeError, ValueError) as exc:
-            raise TypeError(f"random_state must be None, an int or a Generator: {exc}") from None
-        if not isinstance(self.solver, str) or self.solver not in SOLVERS:
-            raise ValueError(f"solver must be one of {sorted(SOLVERS)}, got {self.solver!r}")
-        optimizer = SOLVERS[self.solver](self)        # checks lr, momentum, betas, epsilon
-        for name in ("alpha", "tol"):
-            if not isinstance(getattr(self, name), (int, float, np.number)) or not getattr(self, name) >= 0:
-                raise ValueError(f"{name} must be a number >= 0, got {getattr(self, name)!r}")
-        if not isinstance(self.early_stopping, (bool, np.bool_)):
-            raise TypeError(f"early_stopping must be a bool, got {type(self.early_stopping).__name__}")
-        if not isinstance(self.validation_fraction, (float, np.floating)) or not 0 < self.validation_fraction < 1:
-            raise ValueError(f"validation_fraction must be a float in (0, 1), got {self.validation_fraction!r}")
-        check_positive_int(self.n_iter_no_change, "n_iter_no_change")
-        return tuple(int(s) for s in sizes), np.dtype(self.dtype), rng, optimizer
-
-    def _build(self, n_in, n_out, sizes, dtype, rng):
-        layer_class, init = ACTIVATIONS[self.activation]
-        layers, width = [], n_in
-        for size in sizes:
-            layers += [Dense(width, size, init=init, rng=rng, dtype=dtype), layer_class()]
-            width = size
-        output = Dense(width, n_out, init="glorot_uniform", rng=rng, dtype=dtype)
-        return _pack(Sequential(layers + [output]))   # flat parameters: a faster SGD step
-
-    def _fit(self, X, y, n_out, loss):
-        """Build and train the network on checked ``X`` (m, n) and ``y`` (labels or (m, n_out) targets)."""
-        sizes, dtype, rng, optimizer = self._check_params()
-        epochs = check_positive_int(self.epochs, "epochs")
-        batch_size = check_positive_int(self.batch_size, "batch_size")
-        self.model_ = self._build(X.shape[1], n_out, sizes, dtype, rng)
-        y = y.astype(dtype) if y.dtype.kind == "f" else y
-        X = X.astype(dtype, copy=False)
-        if self.alpha > 0:
-            optimizer = _L2Step(optimizer, self.model_, float(self.alpha))
-        if not self.early_stopping:
-            self.history_ = _train_checked(self.model_, X, y, loss, optimizer, epochs, batch_size, rng, None)
-        else:
-            self._fit_early_stopping(X, y, loss, optimizer, epochs, batch_size, rng)
-        self.loss_curve_ = list(self.history_.loss)
-        self.n_features_in_, self.n_iter_ = X.shape[1], len(self.loss_curve_)
-        return self
-
-    def _fit_early_stopping(self, X, y, loss, optimizer, epochs, batch_size, rng):
-        """Train epoch by epoch on a split of (X, y); keep the best epoch's weights (scikit-learn's rule)."""
-        groups = [np.flatnonzero(y == c) for c in np.unique(y)] if y.ndim == 1 else [np.arange(len(y))]
-        val = np.concatenate([rng.permutation(g)[:max(1, round(self.validation_fraction * len(g)))] for g in groups])
-        fit = np.setdiff1d(np.arange(len(y)), val)
-        X_fit, y_fit, X_val, y_val = X[fit], y[fit], X[val], y[val]
-        self.history_, self.validation_scores_, best, stall = History(), [], None, 0
-        for _ in range(epochs):
-            h = _train_checked(self.model_, X_fit, y_fit, loss, optimizer, 1, batch_size, rng, None)
-            self.history_.loss += h.loss
-            self.history_.accuracy += h.accuracy
-            score = self._validation_score(X_val, y_val)
-            self.validation_scores_.append(score)
-            stall = 0 if best is None or score >= best + self.tol else stall + 1
-            if best is None or score > best:
-                best, best_params = score, [p.copy() for p in self.model_.parameters()]
-            if stall > self.n_iter_no_change:
-                break
-        for p, saved in zip(self.model_.parameters(), best_params):
-            p[...] = saved
-        self.best_validation_score_ = best
-
-    def _output(self, X):
-        """The network's output (logits or predictions) for ``X``, in the fitted dtype."""
-        check_is_fitted(self, "model_")
-        X = check_X(X, n_features=self.n_features_in_)
-        return self.model_.forward(X.astype(self.model_.layers[0].dtype, copy=False))
-
-
+from .base import ClassifierMixin, _as_real_array, _check_y_given, check_X, check_X_y
 class MLPClassifier(ClassifierMixin, _BaseMLP):
     r"""Multi-layer perceptron classifier: softmax cross-entropy on the logits, SGD with momentum.
 
     .. math:: P(y = c \mid \mathbf x) = \operatorname{softmax}\bigl(f(\mathbf x; \theta)\bigr)_c,
-              \qquad L = \frac{1}{m}\sum_i -\log P(y_i \mid \mathbf x_i)
+              \qquad \mathcal L = \frac{1}{m}\sum_{i=1}^{m} -\log P(y_i \mid \mathbf x_i)
+
+    where :math:`f(\mathbf x; \theta) \in \mathbb R^K` are the logits of the network
+    (:math:`K` classes) and :math:`\mathcal L` is minimised by ``solver`` over batches
+    of ``batch_size`` examples (plus the ``alpha`` penalty).
 
     Labels may be any values (numbers, strings); ``classes_`` holds them sorted and
     the network has one output per class. A binary problem uses the same softmax
@@ -209,16 +37,38 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     the same models, because :math:`\operatorname{softmax}(z)_1 = \sigma(z_1 - z_0)`:
     the two-output version merely has redundant parameters.
 
-    Shapes: ``y`` (m,) labels; ``classes_`` (n_classes,) is a fitted attribute too.
+    Shapes: ``y`` (m,) labels; ``classes_`` of shape (K,), the sorted labels, is a
+    fitted attribute too. Float labels must be whole numbers (otherwise ``y`` is a
+    regression target, refused with "Unknown label type: continuous").
     """
     __doc__ = __doc__.rstrip() + "\n\n" + _BaseMLP.__doc__.split("\n", 2)[2]
 
     def fit(self, X, y):
-        """Learn the weights from ``X`` (m, n_features) and labels ``y`` (m,); return ``self``."""
-        X, y = check_X_y(X, y)
+        """Learn the weights from ``X`` and labels ``y``; return ``self``.
+
+        Parameters
+        ----------
+        X : array_like
+            Shape ``(m, n_features)``.
+        y : array_like
+            Shape ``(m,)``. At least two classes, labels of any type (a column
+            ``(m, 1)`` is flattened with a warning).
+
+        Returns
+        -------
+        MLPClassifier
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            If ``y`` holds fewer than 2 classes, or ``X``, ``y`` or a hyper-parameter is
+            invalid (``TypeError`` for a wrong type).
+        """
+        X, y = check_X_y(X, y, estimator=self)
         self.classes_, codes = np.unique(y, return_inverse=True)
         if len(self.classes_) < 2:
-            raise ValueError(f"y must hold at least 2 distinct labels, got {len(self.classes_)}")
+            raise ValueError(f"y must hold at least 2 classes, got {len(self.classes_)} class")
         return self._fit(X, codes.astype(np.intp), len(self.classes_), "softmax_cross_entropy")
 
     def _validation_score(self, X, codes):
@@ -227,12 +77,36 @@ class MLPClassifier(ClassifierMixin, _BaseMLP):
     def predict_proba(self, X):
         """Class probabilities, the softmax of the logits; rows sum to 1.
 
-        Shapes: (m, n_features) -> (m, n_classes).
+        Parameters
+        ----------
+        X : array_like
+            Shape ``(m, n_features)``.
+
+        Returns
+        -------
+        ndarray
+            Shape ``(m, K)``. Column ``c`` is the probability of the label ``classes_[c]``.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``; ``ValueError`` if ``X`` has the wrong number of features.
         """
         return softmax(self._output(X))
 
     def predict(self, X):
-        """The most probable label per row. Shapes: (m, n_features) -> (m,)."""
+        r"""The most probable label per row, :math:`\operatorname{argmax}_c f(\mathbf x)_c`.
+
+        Parameters
+        ----------
+        X : array_like
+            Shape ``(m, n_features)``.
+
+        Returns
+        -------
+        ndarray
+            Shape ``(m,)``. Labels of the type of ``classes_``.
+        """
         logits = self._output(X)
         return self.classes_[np.argmax(logits, axis=1)]
 
@@ -241,24 +115,46 @@ class MLPRegressor(_BaseMLP):
     r"""Multi-layer perceptron regressor: mean squared error on a linear output layer.
 
     .. math:: \hat{\mathbf y} = f(\mathbf x; \theta), \qquad
-              L = \frac{1}{m}\sum_i \lVert \hat{\mathbf y}_i - \mathbf y_i \rVert^2
+              \mathcal L = \frac{1}{m}\sum_{i=1}^{m} \lVert \hat{\mathbf y}_i - \mathbf y_i \rVert^2
+
+    (:func:`nnlib.losses.mse`, without the factor :math:`\tfrac12`), minimised by
+    ``solver`` over batches of ``batch_size`` examples (plus the ``alpha`` penalty).
 
     ``score`` is the coefficient of determination :math:`R^2`, as in scikit-learn.
 
     Shapes: ``y`` (m,) or (m, k); ``predict`` returns (m,) when there is one output
-    (``n_outputs_ == 1``, as in scikit-learn), else (m, k).
+    (``n_outputs_ == 1``, as in scikit-learn), else (m, k). ``n_outputs_`` is a fitted
+    attribute too.
     """
     __doc__ = __doc__.rstrip() + "\n\n" + _BaseMLP.__doc__.split("\n", 2)[2]
     _estimator_type = "regressor"                      # scikit-learn < 1.6 reads this
 
     def fit(self, X, y):
-        """Learn the weights from ``X`` (m, n_features) and targets ``y`` (m,) or (m, k)."""
+        """Learn the weights from ``X`` and targets ``y``; return ``self``.
+
+        Parameters
+        ----------
+        X : array_like
+            Shape ``(m, n_features)``.
+        y : array_like
+            Shape ``(m,)`` or ``(m, k)``. Real, finite targets.
+
+        Returns
+        -------
+        MLPRegressor
+            ``self``, fitted.
+
+        Raises
+        ------
+        ValueError
+            If ``X``, ``y`` or a hyper-parameter is invalid (``TypeError`` for a wrong type).
+        """
         X = check_X(X)
-        y = np.asarray(y)
-        if y.dtype.kind not in "biuf" or y.ndim not in (1, 2) or len(y) != len(X):
-            raise ValueError(f"y must be numeric of shape ({len(X)},) or ({len(X)}, k), "
-                             f"got dtype {y.dtype}, shape {y.shape}")
-        Y = as_float_array(y, "y").reshape(len(y), -1)
+        _check_y_given(y, self)
+        y = _as_real_array(y, "y")
+        if y.ndim not in (1, 2) or len(y) != len(X):
+            raise ValueError(f"y must have shape ({len(X)},) or ({len(X)}, k), got {y.shape}")
+        Y = y.reshape(len(y), -1)
         self.n_outputs_ = Y.shape[1]
         return self._fit(X, Y, self.n_outputs_, "mse")
 
@@ -267,13 +163,44 @@ class MLPRegressor(_BaseMLP):
         return float(np.mean(1 - residual / np.where(total > 0, total, 1)))
 
     def predict(self, X):
-        """Predictions: ``(m,)`` with one output, else ``(m, k)``."""
+        r"""Predictions :math:`\hat{\mathbf y} = f(\mathbf x; \theta)`, the linear output layer.
+
+        Parameters
+        ----------
+        X : array_like
+            Shape ``(m, n_features)``.
+
+        Returns
+        -------
+        ndarray
+            ``(m,)`` with one output, else ``(m, k)``.
+
+        Raises
+        ------
+        NotFittedError
+            Before ``fit``; ``ValueError`` if ``X`` has the wrong number of features, or
+            if training diverged (the weights are not finite).
+        """
         out = self._output(X)
         return out[:, 0] if out.shape[1] == 1 else out
 
     def score(self, X, y):
-        r"""Coefficient of determination :math:`R^2 = 1 - \sum (y - \hat y)^2 / \sum (y - \bar y)^2`,
-        averaged over the outputs."""
+        r"""Coefficient of determination, averaged over the outputs, as in scikit-learn.
+
+        .. math:: R^2 = 1 - \frac{\sum_i (y_i - \hat y_i)^2}{\sum_i (y_i - \bar y)^2}
+
+        Parameters
+        ----------
+        X : array_like
+            Shape ``(m, n_features)``.
+        y : array_like
+            Shape ``(m,)`` or ``(m, k)``.
+
+        Returns
+        -------
+        float
+            At most 1; 0 for predicting the mean.
+        """
         y = np.asarray(y, dtype=np.float64).reshape(len(y), -1)
         residual = ((y - self.predict(X).reshape(y.shape)) ** 2).sum(axis=0)
         total = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
@@ -284,5 +211,5 @@ class MLPRegressor(_BaseMLP):
 
         tags = super().__sklearn_tags__()
         tags.estimator_type, tags.regressor_tags = "regressor", RegressorTags()
-        tags.target_tags.required = True
+        tags.target_tags.required = tags.target_tags.multi_output = True
         return tags

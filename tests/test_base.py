@@ -4,6 +4,7 @@ Checked against scikit-learn itself: ``clone``, ``cross_val_score``, ``is_classi
 and ``GridSearchCV`` must accept nnlib's estimators, and nnlib must not import
 scikit-learn on its own.
 """
+import pickle
 import subprocess
 import sys
 
@@ -89,6 +90,30 @@ def test_not_fitted_error_is_value_and_attribute_error():
         Toy().predict(np.zeros((2, 2)))
 
 
+def test_not_fitted_error_is_also_sklearns_once_sklearn_is_imported():
+    from sklearn.exceptions import NotFittedError as SkNotFittedError
+
+    with pytest.raises(NotFittedError) as info:
+        Toy().predict(np.zeros((2, 2)))
+    assert isinstance(info.value, SkNotFittedError) and type(info.value).__name__ == "NotFittedError"
+    with pytest.raises(SkNotFittedError):                                   # the same class every time
+        Perceptron().predict(np.zeros((2, 2)))
+    copy = pickle.loads(pickle.dumps(info.value))                            # e.g. back from a joblib worker
+    assert type(copy) is NotFittedError and copy.args == info.value.args
+
+
+def test_without_sklearn_errors_are_nnlibs_own_and_sklearn_stays_unimported():
+    code = ("import sys, warnings, numpy as np, nnlib\n"
+            "from nnlib.base import check_X_y\n"
+            "try:\n    nnlib.Perceptron().predict(np.zeros((1, 2)))\n"
+            "except nnlib.NotFittedError as e:\n    assert type(e) is nnlib.NotFittedError\n"
+            "with warnings.catch_warnings(record=True) as w:\n"
+            "    warnings.simplefilter('always')\n    check_X_y(np.zeros((2, 1)), [[0], [1]])\n"
+            "assert w[0].category is UserWarning\n"
+            "assert 'sklearn' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_score_is_accuracy(seed):
     X, y = blobs(seed)
@@ -119,12 +144,48 @@ def test_check_X_rejects_strings_and_wrong_width():
 
 @pytest.mark.parametrize(
     "y, match",
-    [(np.zeros((4, 1)), "y must be 1-dimensional"), (np.zeros(3), "same number of rows"),
-     (np.array([0, 1, np.nan, 1]), "y must contain only finite")],
+    [(np.zeros((4, 2)), "y must be 1-dimensional"), (np.zeros(3), "same number of rows"),
+     (np.array([0, 1, np.nan, 1]), "y must contain only finite"),
+     (np.array([0.0, 1.0, 0.5, 1.0]), "Unknown label type: continuous"),
+     (np.array([0, 1j, 0, 1]), "Complex data not supported: y"),
+     (None, "Toy requires y to be passed, but the target y is None")],
 )
 def test_check_X_y_rejects_bad_y(y, match):
     with pytest.raises(ValueError, match=match):
-        check_X_y(np.zeros((4, 2)), y)
+        check_X_y(np.zeros((4, 2)), y, estimator=Toy())
+
+
+@pytest.mark.parametrize("labels", [[0.0, 1.0, 2.0], [-3.0, 7.0, 7.0], ["a", "b", "a"], [True, False, True]])
+def test_check_X_y_accepts_whole_floats_and_any_labels(labels):
+    X, y = check_X_y(np.zeros((3, 2)), labels)
+    np.testing.assert_array_equal(y, labels)
+
+
+def test_column_vector_y_is_flattened_with_sklearns_warning():
+    from sklearn.exceptions import DataConversionWarning
+
+    with pytest.warns(DataConversionWarning, match="A column-vector y was passed when a 1d array was expected"):
+        X, y = check_X_y(np.zeros((3, 2)), [[0], [1], [1]])
+    assert y.shape == (3,) and list(y) == [0, 1, 1]
+
+
+def test_check_X_scikit_learn_rules():
+    from scipy import sparse
+
+    with pytest.raises(TypeError, match="X is a sparse csr_matrix, but sparse input is not supported"):
+        check_X(sparse.csr_matrix(np.eye(3)))
+    with pytest.raises(ValueError, match="Complex data not supported: X has dtype complex128"):
+        check_X(np.ones((2, 2)) + 1j)
+    with pytest.raises(ValueError, match=r"X has 0 feature\(s\) \(shape=\(4, 0\)\) while a minimum of 1"):
+        check_X(np.zeros((4, 0)))
+    with pytest.raises(ValueError, match="Reshape your data"):
+        check_X(np.zeros(4))
+    with pytest.raises(ValueError, match="X has 1 features, but Toy is expecting 2 features as input"):
+        check_X(np.zeros((3, 1)), n_features=2, estimator=Toy())
+    X = check_X(np.array([[1, 2.5], [3, 4]], dtype=object))         # object array of numbers: converted
+    assert X.dtype == np.float64 and X.tolist() == [[1.0, 2.5], [3.0, 4.0]]
+    with pytest.raises(TypeError, match="X must be a real numeric array: float.. argument must be a string"):
+        check_X(np.array([[1, {"a": 1}]], dtype=object))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64])
@@ -163,6 +224,14 @@ def test_grid_search_sets_params():
     search = GridSearchCV(Perceptron(random_state=0), {"lr": [0.1, 1.0], "max_epochs": [1, 20]}, cv=3).fit(X, y)
     assert set(search.best_params_) == {"lr", "max_epochs"}
     assert search.best_estimator_.score(X, y) >= 0.9
+
+
+def test_tags_come_from_sklearn():
+    from sklearn.utils import get_tags
+
+    tags = get_tags(Toy())
+    assert tags.estimator_type == "classifier" and tags.target_tags.required
+    assert tags.classifier_tags.multi_class and not tags.input_tags.sparse
 
 
 def test_nnlib_does_not_import_sklearn():

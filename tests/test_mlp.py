@@ -58,7 +58,7 @@ def test_predict_proba_is_the_softmax_of_the_network_output():
     np.testing.assert_allclose(clf.predict_proba(X), softmax(clf.model_.forward(X)), rtol=1e-14)
 
 
-@pytest.mark.parametrize("labels", [["cat", "dog", "emu"], [-1, 7, 3], [0.5, 2.5, -1.5], [True, False, True]])
+@pytest.mark.parametrize("labels", [["cat", "dog", "emu"], [-1, 7, 3], [1.0, 3.0, -2.0], [True, False, True]])
 def test_labels_round_trip_through_classes(labels):
     X, y = blobs()
     labels = np.array(labels)
@@ -225,8 +225,12 @@ def test_bad_hyperparameters_raise_at_fit(Estimator, kwargs, error, match):
         (np.ones(4), [0, 1, 0, 1], r"\bX\b"),
         (np.ones((4, 2)), [0, 0, 0, 0], r"\by\b"),
         (np.ones((4, 2)), [[0, 1], [1, 0], [0, 1], [1, 0]], r"\by\b"),
+        (np.ones((4, 2)), [0.0, 0.5, 1.0, 1.5], "Unknown label type: continuous"),
+        (np.ones((4, 2)), None, "MLPClassifier requires y to be passed"),
+        (np.ones((4, 0)), [0, 1, 0, 1], r"X has 0 feature\(s\)"),
+        (np.ones((4, 2)) + 1j, [0, 1, 0, 1], "Complex data not supported"),
     ],
-    ids=["length", "nan", "1-d", "one-class", "2-d-labels"],
+    ids=["length", "nan", "1-d", "one-class", "2-d-labels", "continuous", "none", "no-features", "complex"],
 )
 def test_classifier_bad_data(X, y, match):
     with pytest.raises(ValueError, match=match):
@@ -234,11 +238,45 @@ def test_classifier_bad_data(X, y, match):
 
 
 @pytest.mark.parametrize(
-    "y, match", [(["a", "b", "c", "d"], r"\by\b"), ([1.0, 2.0, np.inf, 0.0], r"\by\b"), ([1.0, 2.0], r"\by\b")],
+    "y, error, match",
+    [(["a", "b", "c", "d"], TypeError, r"\by\b"), ([1.0, 2.0, np.inf, 0.0], ValueError, r"\by\b"),
+     ([1.0, 2.0], ValueError, r"\by\b"), (None, ValueError, "MLPRegressor requires y to be passed"),
+     (np.ones((4, 1, 1)), ValueError, r"\by\b"), ([1j, 0, 0, 0], ValueError, "Complex data not supported: y")],
 )
-def test_regressor_bad_targets(y, match):
-    with pytest.raises(ValueError, match=match):
+def test_regressor_bad_targets(y, error, match):
+    with pytest.raises(error, match=match):
         MLPRegressor(epochs=1).fit(np.ones((4, 2)), y)
+
+
+def test_classifier_column_vector_y_warns_and_fits_as_1d():
+    X, y = blobs()
+    with pytest.warns(UserWarning, match="column-vector y"):
+        col = MLPClassifier(**small(epochs=2)).fit(X, y[:, None])
+    flat = MLPClassifier(**small(epochs=2)).fit(X, y)
+    assert col.loss_curve_ == flat.loss_curve_
+
+
+def test_regressor_object_targets_are_numeric():
+    X, y = regression()
+    a = MLPRegressor(**small(epochs=2)).fit(X, y.astype(object))
+    assert a.loss_curve_ == MLPRegressor(**small(epochs=2)).fit(X, y).loss_curve_
+
+
+def test_diverged_fit_says_so_at_predict():
+    X, y = regression()
+    with np.errstate(over="ignore", invalid="ignore"):
+        reg = MLPRegressor(**small(lr=50.0, epochs=3)).fit(X, 1e3 * y)
+        assert not np.isfinite(reg.loss_curve_[-1])
+        with pytest.raises(ValueError, match="weights are not finite: training diverged"):
+            reg.predict(X)
+
+
+def test_tags():
+    from sklearn.utils import get_tags
+
+    clf, reg = get_tags(MLPClassifier()), get_tags(MLPRegressor())
+    assert clf.classifier_tags.multi_class and not clf.target_tags.multi_output
+    assert reg.estimator_type == "regressor" and reg.target_tags.multi_output and reg.target_tags.single_output
 
 
 @pytest.mark.parametrize("Estimator, data", [(MLPClassifier, blobs), (MLPRegressor, regression)])

@@ -138,7 +138,7 @@ def test_deterministic_given_random_state(seed):
 
 
 @pytest.mark.parametrize(
-    "labels", [(-1, 1), (0, 1), (1, 2), ("cat", "dog"), (False, True), (2.5, -7.0)], ids=str
+    "labels", [(-1, 1), (0, 1), (1, 2), ("cat", "dog"), (False, True), (2.0, -7.0)], ids=str
 )
 def test_labels_round_trip_through_classes(labels):
     X, y01, _ = separable(0)
@@ -206,10 +206,14 @@ def test_bad_hyperparameters_raise_at_fit(kwargs, error, match):
         (np.zeros((4, 2, 1)), [0, 1, 0, 1], ValueError, "X must be 2-dimensional"),
         (np.array([[0, np.nan], [1, 1]]), [0, 1], ValueError, "X must contain only finite"),
         (np.array([["a", "b"], ["c", "d"]]), [0, 1], TypeError, "X"),
-        (X_BOOL, [0, 1, 2, 1], ValueError, "y must hold exactly 2"),
-        (X_BOOL, [1, 1, 1, 1], ValueError, "y must hold exactly 2"),
+        (X_BOOL, [0, 1, 2, 1], ValueError, "Only binary classification is supported. y must hold exactly 2 classes"),
+        (X_BOOL, [1, 1, 1, 1], ValueError, "y must hold exactly 2 classes, got 1 class"),
         (X_BOOL, [0, 1, 1], ValueError, "same number of rows"),
-        (X_BOOL, [[0], [1], [1], [0]], ValueError, "y must be 1-dimensional"),
+        (X_BOOL, [[0, 1], [1, 0], [1, 0], [0, 1]], ValueError, "y must be 1-dimensional"),
+        (X_BOOL, [0.0, 1.0, 0.5, 1.0], ValueError, "Unknown label type: continuous"),
+        (X_BOOL, None, ValueError, "Perceptron requires y to be passed"),
+        (X_BOOL[:, :0], [0, 1, 1, 0], ValueError, r"X has 0 feature\(s\)"),
+        (X_BOOL + 1j, [0, 1, 1, 0], ValueError, "Complex data not supported"),
     ],
 )
 def test_bad_data_raise(X, y, error, match):
@@ -223,10 +227,30 @@ def test_predict_before_fit_and_wrong_width():
     with pytest.raises(NotFittedError):
         Perceptron().decision_function(X_BOOL)
     p = Perceptron().fit(X_BOOL, GATES["OR"])
-    with pytest.raises(ValueError, match="X has 3 features"):
+    with pytest.raises(ValueError, match="X has 3 features, but Perceptron is expecting 2 features"):
         p.predict(np.zeros((2, 3)))
     with pytest.raises(ValueError, match="X must contain only finite"):
         p.predict(np.array([[np.inf, 0.0]]))
+
+
+def test_column_vector_y_warns_and_fits_as_1d():
+    with pytest.warns(UserWarning, match="column-vector y"):
+        col = Perceptron(shuffle=False).fit(X_BOOL, np.array(GATES["AND"])[:, None])
+    flat = Perceptron(shuffle=False).fit(X_BOOL, GATES["AND"])
+    np.testing.assert_array_equal(col.coef_, flat.coef_)
+    assert col.intercept_ == flat.intercept_
+
+
+def test_object_array_of_numbers_is_numeric():
+    p = Perceptron(shuffle=False).fit(X_BOOL.astype(object), GATES["AND"])
+    np.testing.assert_array_equal(p.coef_, [2.0, 1.0])
+
+
+def test_declared_binary_by_sklearn_tags():
+    from sklearn.utils import get_tags
+
+    tags = get_tags(Perceptron())
+    assert tags.estimator_type == "classifier" and not tags.classifier_tags.multi_class
 
 
 # ------------------------------------------------------------ scikit-learn
