@@ -4,8 +4,9 @@ Derived in chapter 3, *Activation functions*.
 
 Every forward function sits right above its derivative, as in the book. The
 elementwise derivatives (``*_grad``) take the pre-activation ``z`` and return
-:math:`\phi'(z)` entry by entry; softmax mixes its entries, so it comes with its
-Jacobian and with the two products backpropagation needs without forming it.
+:math:`\phi'(z)` entry by entry. Softmax mixes its entries, so it comes with its
+Jacobian and the two products backpropagation needs without forming it; they live
+in :mod:`nnlib.softmax_functions` and are importable from here too.
 
 Numerical rules, shared by every function here:
 
@@ -21,7 +22,8 @@ Numerical rules, shared by every function here:
 """
 import numpy as np
 
-from ._validation import as_float_array, check_axis, check_same_shape
+from ._validation import as_float_array
+from .softmax_functions import softmax, softmax_jacobian, softmax_jvp, softmax_vjp  # noqa: F401 (re-exported)
 
 
 def step(z):
@@ -34,7 +36,17 @@ def step(z):
     (everywhere except :math:`z = 0`), so gradient methods cannot train it and
     there is no ``step_grad``.
 
-    Shapes: any shape -> same shape. Derived in chapter 3, *Activation functions*.
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`H(z)`, 0 or 1, of ``z``'s shape and float dtype.
     """
     z = as_float_array(z, "z")
     return (z >= 0).astype(z.dtype)
@@ -50,7 +62,17 @@ def sigmoid(z):
     :math:`z \ge 0` and the second for :math:`z < 0`; neither divides by a
     huge number or exponentiates a large positive one.
 
-    Shapes: any shape -> same shape. Derived in chapter 3, *Activation functions*.
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\sigma(z)`, of ``z``'s shape and float dtype.
     """
     z = as_float_array(z, "z")
     e = np.exp(-np.abs(z))                          # in (0, 1]: never overflows
@@ -67,7 +89,17 @@ def sigmoid_grad(z):
     cancellation in :math:`1 - \sigma(z)` when :math:`\sigma(z) \approx 1`, so
     the result is accurate to a few ulps even far in the tails.
 
-    Shapes: any shape -> same shape. Derived in chapter 3, *Activation functions*.
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\sigma'(z)`, of ``z``'s shape and float dtype.
     """
     z = as_float_array(z, "z")
     return sigmoid(z) * sigmoid(-z)
@@ -81,7 +113,17 @@ def tanh(z):
     Computed by ``np.tanh``, which never overflows (the formula above, taken
     literally, would overflow for :math:`|z| \gtrsim 710` in float64).
 
-    Shapes: any shape -> same shape. Derived in chapter 3, *Activation functions*.
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\tanh z`, of ``z``'s shape and float dtype.
     """
     return np.tanh(as_float_array(z, "z"))
 
@@ -95,7 +137,17 @@ def tanh_grad(z):
     Accurate to about 1e-16 in absolute terms; where the true value is smaller
     than that (:math:`|z| \gtrsim 19` in float64) it returns 0.
 
-    Shapes: any shape -> same shape. Derived in chapter 3, *Activation functions*.
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\tanh'(z)`, of ``z``'s shape and float dtype.
     """
     t = tanh(z)
     return 1 - t * t
@@ -106,7 +158,17 @@ def relu(z):
 
     .. math:: \operatorname{ReLU}(z) = \max(0, z)
 
-    Shapes: any shape -> same shape. Derived in chapter 3, *Activation functions*.
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\operatorname{ReLU}(z)`, of ``z``'s shape and float dtype.
     """
     return np.maximum(as_float_array(z, "z"), 0)
 
@@ -123,7 +185,17 @@ def relu_grad(z):
     inactive, and the choice almost never matters because :math:`z = 0` exactly
     is rare in floating point.
 
-    Shapes: any shape -> same shape. Derived in chapter 3, *Activation functions*.
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, any shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\operatorname{ReLU}'(z)`, 0 or 1, of ``z``'s shape and float dtype.
     """
     z = as_float_array(z, "z")
     return (z > 0).astype(z.dtype)
@@ -138,8 +210,19 @@ def leaky_relu(z, alpha=0.01):
 
     .. math:: \operatorname{LReLU}_\alpha(z) = \begin{cases} z & z > 0 \\ \alpha z & z \le 0 \end{cases}
 
-    Shapes: any shape -> same shape; ``alpha`` is a scalar.
     Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, any shape.
+    alpha : float
+        Slope for :math:`z \le 0`.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\operatorname{LReLU}_\alpha(z)`, of ``z``'s shape and float dtype.
     """
     z, alpha = as_float_array(z, "z"), _check_alpha(alpha)
     return np.where(z > 0, z, alpha * z)
@@ -154,89 +237,19 @@ def leaky_relu_grad(z, alpha=0.01):
     (for :math:`\alpha \le 1`); taking :math:`\alpha` matches ``relu_grad``,
     which is the case :math:`\alpha = 0`.
 
-    Shapes: any shape -> same shape; ``alpha`` is a scalar.
     Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Pre-activations, any shape.
+    alpha : float
+        Slope for :math:`z \le 0`.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`\operatorname{LReLU}_\alpha'(z)`, of ``z``'s shape and float dtype.
     """
     z, alpha = as_float_array(z, "z"), _check_alpha(alpha)
     return np.where(z > 0, 1.0, alpha).astype(z.dtype)
-
-
-@np.errstate(under="ignore")
-def softmax(z, axis=-1):
-    r"""Softmax along ``axis``, computed stably by subtracting the maximum.
-
-    .. math:: \operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}
-              = \frac{e^{z_i - c}}{\sum_j e^{z_j - c}}, \qquad c = \max_j z_j
-
-    The two forms are equal for every constant :math:`c` (shift invariance);
-    with :math:`c = \max_j z_j` the largest exponential is :math:`e^0 = 1`, so
-    none overflows and the denominator is at least 1.
-
-    Shapes: any shape with ``ndim >= 1`` -> same shape; the entries along
-    ``axis`` sum to 1. Derived in chapter 3, *Activation functions*.
-    """
-    z = as_float_array(z, "z", min_ndim=1)
-    axis = check_axis(axis, z.ndim)
-    e = np.exp(z - z.max(axis=axis, keepdims=True))  # largest entry is exactly 1
-    return e / e.sum(axis=axis, keepdims=True)
-
-
-@np.errstate(under="ignore")
-def softmax_jacobian(z):
-    r"""Jacobian of softmax over the last axis: :math:`J = \operatorname{diag}(p) - p\,p^\top`.
-
-    .. math:: J_{ij} = \frac{\partial p_i}{\partial z_j} = p_i\,(\delta_{ij} - p_j),
-              \qquad p = \operatorname{softmax}(z)
-
-    :math:`J` is symmetric; its columns sum to 0 (softmax's outputs always sum
-    to 1), and so, by symmetry, do its rows. Forming it costs :math:`K^2` per example: backpropagation uses
-    :func:`softmax_vjp` instead.
-
-    Shapes: ``(K,) -> (K, K)``; a batch ``(m, K) -> (m, K, K)``; in general
-    ``(..., K) -> (..., K, K)``. Derived in chapter 3, *Activation functions*.
-    """
-    p = softmax(z)                                  # (..., K)
-    eye = np.eye(p.shape[-1], dtype=p.dtype)        # (K, K)
-    return p[..., :, None] * (eye - p[..., None, :])  # (..., K, K): p_i (delta_ij - p_j)
-
-
-@np.errstate(under="ignore")
-def softmax_jvp(z, v, axis=-1):
-    r"""Jacobian-vector product :math:`J v` of softmax, without forming :math:`J`.
-
-    .. math:: J v = \bigl(\operatorname{diag}(p) - p\,p^\top\bigr) v
-              = p \odot \bigl(v - \langle p, v \rangle\bigr)
-
-    :math:`O(K)` work per example instead of :math:`O(K^2)`.
-
-    Shapes: ``z`` and ``v`` have the same shape (``ndim >= 1``); the product is
-    taken along ``axis``, and the result has that shape too.
-    Derived in chapter 3, *Activation functions*.
-    """
-    z = as_float_array(z, "z", min_ndim=1)
-    v = as_float_array(v, "v")
-    check_same_shape(z, v, "z", "v")
-    p = softmax(z, axis)
-    return p * (v - np.sum(p * v, axis=axis, keepdims=True))
-
-
-def softmax_vjp(z, u, axis=-1):
-    r"""Vector-Jacobian product :math:`u^\top J` of softmax, the step backprop takes.
-
-    .. math:: u^\top J = \bigl(J^\top u\bigr)^\top = (J u)^\top
-              = p \odot \bigl(u - \langle p, u \rangle\bigr)
-
-    Backpropagation carries the upstream gradient :math:`u = \partial L / \partial p`
-    back through softmax as :math:`\partial L / \partial z = u^\top J`. Because
-    :math:`J = \operatorname{diag}(p) - p\,p^\top` is symmetric this equals
-    :math:`J u`, so the function calls :func:`softmax_jvp`; it exists under its
-    own name so that backward code says what it means.
-
-    Shapes: ``z`` and ``u`` have the same shape (``ndim >= 1``); the product is
-    taken along ``axis``, and the result has that shape too.
-    Derived in chapter 3, *Activation functions*.
-    """
-    z = as_float_array(z, "z", min_ndim=1)
-    u = as_float_array(u, "u")
-    check_same_shape(z, u, "z", "u")
-    return softmax_jvp(z, u, axis)                  # J is symmetric: u^T J = J u

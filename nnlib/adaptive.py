@@ -77,15 +77,15 @@ class AdaGrad(_Adaptive):
     with :math:`G = 0` initially, per parameter array. The effective step
     :math:`\eta / \sqrt{G}` only shrinks.
 
+    Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
+    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
     Parameters
     ----------
     lr : float
         Learning rate :math:`\eta > 0`.
     eps : float
         :math:`\epsilon > 0`, added to the root.
-
-    Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
-    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
     """
 
     def __init__(self, lr=0.01, eps=1e-10):
@@ -104,6 +104,9 @@ class RMSProp(_Adaptive):
 
     with :math:`v = 0` initially.
 
+    Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
+    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
     Parameters
     ----------
     lr : float
@@ -112,9 +115,6 @@ class RMSProp(_Adaptive):
         Decay of the average, :math:`0 \le \rho < 1`.
     eps : float
         :math:`\epsilon > 0`.
-
-    Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
-    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
     """
 
     def __init__(self, lr=0.001, rho=0.9, eps=1e-8):
@@ -143,6 +143,9 @@ class Adam(_Adaptive):
     AdamW): :math:`p \leftarrow p - \eta\lambda p` before the Adam step, the same
     shrinkage for every coordinate.
 
+    Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
+    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
     Parameters
     ----------
     lr : float
@@ -155,9 +158,6 @@ class Adam(_Adaptive):
         :math:`\lambda \ge 0`.
     decoupled : bool
         Decoupled (AdamW) rather than coupled (L2) weight decay.
-
-    Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
-    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
     """
     n_state = 2
 
@@ -190,6 +190,13 @@ class AdamW(Adam):
 
     Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
     Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    lr, beta1, beta2, eps : float
+        As for :class:`Adam`.
+    weight_decay : float
+        :math:`\lambda \ge 0`.
     """
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.01):

@@ -42,8 +42,24 @@ def output_size(n, k, stride=1, padding=0):
 
     .. math:: n_\text{out} = \left\lfloor \frac{n + 2p - k}{s} \right\rfloor + 1
 
-    Raises ``ValueError`` when the kernel is larger than the padded input.
     Derived in chapter 8, *Convolutional networks*.
+
+    Parameters
+    ----------
+    n, k : int
+        Input length and window (kernel) width, each >= 1.
+    stride, padding : int
+        Step :math:`s \ge 1` between windows, zeros :math:`p \ge 0` added on each side.
+
+    Returns
+    -------
+    int
+        :math:`n_\text{out}`.
+
+    Raises
+    ------
+    ValueError
+        When the kernel is larger than the padded input.
     """
     n, k, s = check_positive_int(n, "n"), check_positive_int(k, "kernel_size"), check_positive_int(stride, "stride")
     p = check_nonnegative_int(padding, "padding")
@@ -72,17 +88,27 @@ def _col2im(cols, shape, k, s):
 class Conv2D:
     r"""2-D convolution (cross-correlation) with ``out_channels`` filters of size ``k x k``.
 
-    .. math:: \frac{\partial L}{\partial W_{f,q,u,v}} = \sum_{i,r,c}
-              \frac{\partial L}{\partial Y_{i,f,r,c}}\,\tilde X_{i,q,\,sr+u,\,sc+v}, \quad
-              \frac{\partial L}{\partial b_f} = \sum_{i,r,c} \frac{\partial L}{\partial Y_{i,f,r,c}}, \quad
-              \frac{\partial L}{\partial \tilde X_{i,q,\,sr+u,\,sc+v}} \mathrel{+}=
-              \sum_f \frac{\partial L}{\partial Y_{i,f,r,c}}\, W_{f,q,u,v}
-
-    ``W`` starts from ``init`` applied with fan-in :math:`C k^2` (default He normal),
-    ``b`` at zero; ``rng`` (a Generator or an int seed) is required.
+    .. math:: \frac{\partial \mathcal L}{\partial W_{f,q,u,v}} = \sum_{i,r,c}
+              \frac{\partial \mathcal L}{\partial Y_{i,f,r,c}}\,\tilde X_{i,q,\,sr+u,\,sc+v}, \quad
+              \frac{\partial \mathcal L}{\partial b_f} = \sum_{i,r,c} \frac{\partial \mathcal L}{\partial Y_{i,f,r,c}}, \quad
+              \frac{\partial \mathcal L}{\partial \tilde X_{i,q,\,sr+u,\,sc+v}} \mathrel{+}=
+              \sum_f \frac{\partial \mathcal L}{\partial Y_{i,f,r,c}}\, W_{f,q,u,v}
 
     Shapes: ``X (m, C, H, W) -> Y (m, F, H_out, W_out)``; ``W (F, C, k, k)``, ``b (F,)``.
     Derived in chapter 8, *Convolutional networks*.
+
+    Parameters
+    ----------
+    in_channels, out_channels, kernel_size : int
+        :math:`C`, the number of filters :math:`F`, and :math:`k`; each >= 1.
+    stride, padding : int
+        :math:`s \ge 1` and :math:`p \ge 0`, as in :func:`output_size`.
+    init : str or callable
+        Initialiser of ``W`` (as for ``Dense``), applied with fan-in :math:`C k^2`; ``b`` starts at 0.
+    rng : numpy.random.Generator or int
+        Source of the initial weights (required).
+    dtype : numpy.float32 or numpy.float64
+        Dtype of ``W`` and ``b``; input is cast to it.
     """
 
     def __init__(self, in_channels, out_channels, kernel_size, *, stride=1, padding=0,
@@ -102,6 +128,7 @@ class Conv2D:
         self._cols = None
 
     def forward(self, X):
+        """``Y`` ``(m, F, H_out, W_out)`` from ``X`` ``(m, C, H, W)``; keeps the windows for ``backward``."""
         X = _check_images(X, "X", self.in_channels).astype(self.dtype, copy=False)
         k, s, p = self.kernel_size, self.stride, self.padding
         m, C, H, W_in = X.shape
@@ -118,6 +145,7 @@ class Conv2D:
         return Y.reshape(m, self.out_channels, h_out, w_out)
 
     def backward(self, dY, need_input_grad=True):
+        """Store ``dW``, ``db`` from ``dY`` (``Y``'s shape); return ``dX`` ``(m, C, H, W)`` (or None)."""
         if self._cols is None:
             raise RuntimeError("call forward before backward")
         (m, _, n_out), F, k = self._cols.shape, self.out_channels, self.kernel_size
@@ -136,13 +164,16 @@ class Conv2D:
         return dX[:, :, p:dX.shape[2] - p, p:dX.shape[3] - p] if p else dX    # (m, C, H, W)
 
     def parameters(self):
+        """``[W, b]``, updated in place by an optimiser."""
         return [self.W, self.b]
 
     def gradients(self):
+        """``[dW, db]``, overwritten in place by ``backward``."""
         return [self.dW, self.db]
 
     @property
     def n_params(self):
+        """Number of parameters, :math:`F C k^2 + F`."""
         return self.W.size + self.b.size
 
     def __repr__(self):
@@ -155,9 +186,11 @@ class _NoParameters:
     n_params = 0
 
     def parameters(self):
+        """``[]``: no parameters."""
         return []
 
     def gradients(self):
+        """``[]``, matching ``parameters()``."""
         return []
 
 
@@ -192,16 +225,24 @@ class _Pool2D(_NoParameters):
 class MaxPool2D(_Pool2D):
     r"""Max pooling over ``k x k`` windows: :math:`Y_{i,q,r,c} = \max_{u,v} X_{i,q,\,sr+u,\,sc+v}`.
 
-    Backward routes each :math:`\partial L/\partial Y` entry to the position of its
+    Backward routes each :math:`\partial \mathcal L/\partial Y` entry to the position of its
     window's maximum (a subgradient); on a tie, to the *first* maximum in row-major
     order, as ``numpy.argmax`` picks it. Overlapping windows add their contributions.
     Both passes loop over the :math:`k^2` offsets, each a whole-array operation.
 
     Shapes: ``X (m, C, H, W) -> Y (m, C, H_out, W_out)``, ``H_out = (H - k) // s + 1``.
     Derived in chapter 8, *Convolutional networks*.
+
+    Parameters
+    ----------
+    kernel_size : int
+        Window width :math:`k \ge 1`.
+    stride : int, optional
+        Step :math:`s` between windows; default :math:`k` (windows that do not overlap).
     """
 
     def forward(self, X):
+        """``Y`` ``(m, C, H_out, W_out)``: the maximum of every window of ``X`` ``(m, C, H, W)``."""
         win, k = self._windows(X), self.kernel_size                            # (m, C, H_out, W_out, k, k)
         offsets = np.ascontiguousarray(win.transpose(4, 5, 0, 1, 2, 3)).reshape(k * k, *win.shape[:4])
         Y = offsets[0].copy()                                                   # (m, C, H_out, W_out)
@@ -213,6 +254,7 @@ class MaxPool2D(_Pool2D):
         return Y
 
     def backward(self, dY, need_input_grad=True):
+        """``dX`` ``(m, C, H, W)`` from ``dY`` ``(m, C, H_out, W_out)`` (or None)."""
         dY = self._check_dY(dY)
         if not need_input_grad:
             return None
@@ -225,13 +267,21 @@ class MaxPool2D(_Pool2D):
 class AvgPool2D(_Pool2D):
     r"""Average pooling: :math:`Y_{i,q,r,c} = \frac{1}{k^2}\sum_{u,v} X_{i,q,\,sr+u,\,sc+v}`.
 
-    Backward spreads :math:`\partial L/\partial Y / k^2` evenly over each window.
+    Backward spreads :math:`\partial \mathcal L/\partial Y / k^2` evenly over each window.
 
     Shapes: ``X (m, C, H, W) -> Y (m, C, H_out, W_out)``, ``H_out = (H - k) // s + 1``.
     Derived in chapter 8, *Convolutional networks*.
+
+    Parameters
+    ----------
+    kernel_size : int
+        Window width :math:`k \ge 1`.
+    stride : int, optional
+        Step :math:`s` between windows; default :math:`k` (windows that do not overlap).
     """
 
     def forward(self, X):
+        """``Y`` ``(m, C, H_out, W_out)``: the mean of every window of ``X`` ``(m, C, H, W)``."""
         win, k = self._windows(X), self.kernel_size
         Y = win[..., 0, 0].copy()
         for j in range(1, k * k):                                              # k^2 whole-array additions
@@ -239,6 +289,7 @@ class AvgPool2D(_Pool2D):
         return Y / (k * k)
 
     def backward(self, dY, need_input_grad=True):
+        """``dX`` ``(m, C, H, W)`` from ``dY`` ``(m, C, H_out, W_out)`` (or None)."""
         dY = self._check_dY(dY)
         if not need_input_grad:
             return None
@@ -248,17 +299,20 @@ class AvgPool2D(_Pool2D):
 
 
 class Flatten(_NoParameters):
-    r"""Flatten every example to a row: ``(m, C, H, W) -> (m, C H W)``, in C order; backward reshapes back.
+    r"""Flatten every example to a row, :math:`A_{i,:} = \operatorname{vec}(X_i)` in C order; backward reshapes back.
 
-    Shapes: ``X (m, ...) -> (m, prod(...))``. Derived in chapter 8, *Convolutional networks*.
+    Shapes: ``X (m, C, H, W) -> (m, C H W)``, in general ``(m, ...) -> (m, prod(...))``.
+    Derived in chapter 8, *Convolutional networks*.
     """
 
     def forward(self, X):
+        """Rows ``(m, prod(...))`` from ``X`` ``(m, ...)``."""
         X = as_float_array(X, "X", min_ndim=2)
         self._shape = X.shape
         return X.reshape(X.shape[0], -1)
 
     def backward(self, dA, need_input_grad=True):
+        """``dA`` ``(m, prod(...))`` reshaped to the last input's shape (or None)."""
         shape = getattr(self, "_shape", None)
         if shape is None:
             raise RuntimeError("call forward before backward")

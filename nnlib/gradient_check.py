@@ -21,6 +21,9 @@ def numerical_gradient(f, x, eps=1e-6):
     two for float64. Everything is computed in float64 on a copy of ``x``; ``f``
     is called twice per entry, so keep ``x`` small.
 
+    Shapes: ``x`` any shape -> gradient of the same shape.
+    Derived in chapter 3, *Activation functions*.
+
     Parameters
     ----------
     f : callable
@@ -34,9 +37,6 @@ def numerical_gradient(f, x, eps=1e-6):
     -------
     numpy.ndarray
         float64 array of ``x``'s shape.
-
-    Shapes: ``x`` any shape -> gradient of the same shape.
-    Derived in chapter 3, *Activation functions*.
     """
     if not callable(f):
         raise TypeError(f"f must be callable, got {type(f).__name__}")
@@ -73,6 +73,9 @@ def relative_error(a, b, floor=1e-12):
     a gradient is (near) zero, because it divides by the largest magnitude, not
     entry by entry. ``floor`` keeps the ratio defined when both are all zero.
 
+    Shapes: ``a`` and ``b`` the same shape -> a float.
+    Derived in chapter 3, *Activation functions*.
+
     Parameters
     ----------
     a, b : array_like
@@ -83,9 +86,6 @@ def relative_error(a, b, floor=1e-12):
     Returns
     -------
     float
-
-    Shapes: ``a`` and ``b`` the same shape -> a float.
-    Derived in chapter 3, *Activation functions*.
     """
     a = as_float_array(a, "a").astype(np.float64)
     b = as_float_array(b, "b").astype(np.float64)
@@ -102,23 +102,34 @@ def gradcheck(model, loss, X, y, eps=1e-6):
     r"""Check backpropagation: analytic against central-difference gradients, every parameter.
 
     For each parameter array :math:`\theta` of ``model`` (in ``model.parameters()``
-    order) it compares :math:`\partial L/\partial\theta` from ``model.forward``, the
+    order) it compares :math:`\partial \mathcal L/\partial\theta` from ``model.forward``, the
     loss gradient and ``model.backward`` with
 
-    .. math:: \frac{\partial L}{\partial \theta_j} \approx
-              \frac{L(\theta + \varepsilon e_j) - L(\theta - \varepsilon e_j)}{2\varepsilon}
+    .. math:: \frac{\partial \mathcal L}{\partial \theta_j} \approx
+              \frac{\mathcal L(\theta + \varepsilon e_j) - \mathcal L(\theta - \varepsilon e_j)}{2\varepsilon}
 
-    for every entry :math:`j`, where :math:`L` is the batch-mean ``loss`` (a name
+    for every entry :math:`j`, where :math:`\mathcal L` is the batch-mean ``loss`` (a name
     from ``nnlib.training.LOSSES``). The model must be float64 (float32 rounding
     would swamp the differences); its parameters are restored exactly afterwards.
+
+    Shapes: ``X (m, n_in)``, ``y`` as ``loss`` expects. Derived in chapter 7, *Backpropagation*.
+
+    Parameters
+    ----------
+    model : nnlib.layers.Sequential
+        A float64 network; its parameters are restored exactly afterwards.
+    loss : str
+        A key of :data:`nnlib.training.LOSSES`.
+    X, y : array_like
+        A batch, ``X (m, n_in)`` and ``y`` as ``loss`` expects it (see :func:`nnlib.training.train`).
+    eps : float
+        Step size of the central differences, > 0.
 
     Returns
     -------
     list of float
         :func:`relative_error` per parameter array; below about 1e-7 for a
         correct backward pass through smooth layers.
-
-    Shapes: ``X (m, n_in)``, ``y`` as ``loss`` expects. Derived in chapter 7, *Backpropagation*.
     """
     loss_fn, loss_grad = LOSSES[_check_loss(loss)]
     X, y = _check_data(model, loss, X, y)

@@ -7,9 +7,9 @@ Every layer maps a batch to a batch (batch first: ``X`` has shape ``(m, n_in)``)
 and has the same small interface:
 
 * ``forward(X)`` returns the layer's output and caches what ``backward`` needs;
-* ``backward(dA, need_input_grad=True)`` takes :math:`\partial L / \partial A`, the
+* ``backward(dA, need_input_grad=True)`` takes :math:`\partial \mathcal L / \partial A`, the
   gradient of the loss with respect to the layer's last output, stores the
-  gradients of the layer's parameters and returns :math:`\partial L / \partial X`
+  gradients of the layer's parameters and returns :math:`\partial \mathcal L / \partial X`
   (or ``None`` when ``need_input_grad`` is False: the first layer of a network
   has no use for the gradient with respect to the data, so it skips that work);
 * ``parameters()`` and ``gradients()`` return lists of arrays in the same order.
@@ -21,57 +21,41 @@ Convention: the gradient passed to ``backward`` is that of the **mean** loss ove
 the batch, so it already contains the factor :math:`1/m`; layers sum over the
 batch and never divide by :math:`m`.
 
-Fast path (internal, used by ``nnlib.training``): every layer also has ``_forward``
-and ``_backward`` with the same meaning but **no input validation** (``train``
-validates its data once, before the first epoch), outputs written into buffers
-the layer keeps and reuses from batch to batch, and ``_backward`` free to
-overwrite the ``dA`` it is given. The public methods above are the ones the book
-derives and prints; the fast ones compute the same numbers (tests/test_training.py
-checks it). They are for the training loop only: an output of ``_forward`` is
-overwritten by the next call.
+Fast path (internal, for ``nnlib.training``; ``Dense``'s is in ``nnlib/_fastpath.py``):
+every layer also has ``_forward`` and ``_backward``, the same numbers with **no input
+validation** (``train`` checks its data once), outputs in buffers reused from batch to
+batch (overwritten by the next call), and ``_backward`` free to overwrite its ``dA``.
 """
 import numpy as np
 
 from . import activations as act
+from ._fastpath import _cached, _dense_backward, _dense_forward
 from ._validation import as_float_array, check_positive_int
-from .init import INITIALISERS, as_generator
-
-
-def _check_dtype(dtype):
-    if dtype not in (np.float32, np.float64, np.dtype(np.float32), np.dtype(np.float64)):
-        raise TypeError(f"dtype must be numpy.float32 or numpy.float64, got {dtype!r}")
-    return np.dtype(dtype)
-
-
-def _initial_weights(init, n_in, n_out, rng):
-    """Weights from an initialiser given by name or as a callable ``init(n_in, n_out, rng)``."""
-    if isinstance(init, str):
-        if init not in INITIALISERS:
-            raise ValueError(f"init must be one of {sorted(INITIALISERS)} or a callable, got {init!r}")
-        init = INITIALISERS[init]
-    elif not callable(init):
-        raise TypeError(f"init must be a str or a callable, got {type(init).__name__}")
-    W = as_float_array(init(n_in, n_out, rng), "init(n_in, n_out, rng)", ndim=2)
-    if W.shape != (n_in, n_out):
-        raise ValueError(f"init(n_in, n_out, rng) must return shape {(n_in, n_out)}, got {W.shape}")
-    return W
+from .init import _check_dtype, _initial_weights, as_generator
 
 
 class Dense:
     r"""Fully connected (affine) layer.
 
     .. math:: Z = X W + \mathbf{b}, \qquad
-              \frac{\partial L}{\partial W} = X^\top \frac{\partial L}{\partial Z}, \quad
-              \frac{\partial L}{\partial \mathbf{b}} = \mathbf{1}_m^\top \frac{\partial L}{\partial Z}, \quad
-              \frac{\partial L}{\partial X} = \frac{\partial L}{\partial Z} W^\top
-
-    ``W`` starts from the initialiser ``init`` (a name from ``nnlib.init.INITIALISERS``
-    or a callable ``init(n_in, n_out, rng)``), ``b`` at zero. ``rng`` (a
-    ``numpy.random.Generator`` or an int seed) is required. Input is cast to
-    ``dtype``, so a float32 layer computes in float32 throughout.
+              \frac{\partial \mathcal L}{\partial W} = X^\top \frac{\partial \mathcal L}{\partial Z}, \quad
+              \frac{\partial \mathcal L}{\partial \mathbf{b}} = \mathbf{1}_m^\top \frac{\partial \mathcal L}{\partial Z}, \quad
+              \frac{\partial \mathcal L}{\partial X} = \frac{\partial \mathcal L}{\partial Z} W^\top
 
     Shapes: ``X (m, n_in) -> Z (m, n_out)``; ``W (n_in, n_out)``, ``b (n_out,)``.
     Derived in chapter 4, *Multi-layer perceptrons and forward propagation*.
+
+    Parameters
+    ----------
+    n_in, n_out : int
+        Numbers of inputs and of units, each >= 1.
+    init : str or callable
+        Initialiser of ``W``: a name from ``nnlib.init.INITIALISERS`` or a callable
+        ``init(n_in, n_out, rng)``. ``b`` starts at zero.
+    rng : numpy.random.Generator or int
+        Source of the initial weights (required).
+    dtype : numpy.float32 or numpy.float64
+        Dtype of ``W`` and ``b``; input is cast to it.
     """
 
     def __init__(self, n_in, n_out, *, init="glorot_uniform", rng=None, dtype=np.float64):
@@ -94,6 +78,7 @@ class Dense:
         return layer
 
     def forward(self, X):
+        """``Z = X @ W + b``, ``(m, n_in) -> (m, n_out)``; keeps ``X`` for ``backward``."""
         X = as_float_array(X, "X", ndim=2).astype(self.dtype, copy=False)
         if X.shape[1] != self.n_in:
             raise ValueError(f"X must have shape (m, {self.n_in}), got {X.shape}")
@@ -101,6 +86,7 @@ class Dense:
         return X @ self.W + self.b                  # (m, n_out); b broadcast over rows
 
     def backward(self, dZ, need_input_grad=True):
+        """Store ``dW``, ``db`` from ``dZ`` ``(m, n_out)``; return ``dX`` ``(m, n_in)`` (or None)."""
         if self._X is None:
             raise RuntimeError("call forward before backward")
         dZ = as_float_array(dZ, "dZ", ndim=2).astype(self.dtype, copy=False)
@@ -111,47 +97,20 @@ class Dense:
         return dZ @ self.W.T if need_input_grad else None  # (m, n_in)
 
     def parameters(self):
+        """``[W, b]``: the layer's own arrays, which an optimiser updates in place."""
         return [self.W, self.b]
 
     def gradients(self):
+        """``[dW, db]``, of the shapes of ``[W, b]``; ``backward`` overwrites them in place."""
         return [self.dW, self.db]
 
     @property
     def n_params(self):
+        """Number of parameters, :math:`n_\text{in} n_\text{out} + n_\text{out}`."""
         return self.W.size + self.b.size
 
     def __repr__(self):
         return f"Dense({self.n_in} -> {self.n_out}, W {self.W.shape}, b {self.b.shape})"
-
-
-def _cached(owner, key, make):
-    """``owner``'s buffer(s) for ``key`` (a batch size, a shape), made by ``make()`` at the first use."""
-    try:
-        return owner._buffers[key]
-    except AttributeError:
-        owner._buffers = {}
-    except KeyError:
-        pass
-    owner._buffers[key] = value = make()
-    return value
-
-
-def _dense_forward(self, X):
-    """Fast ``Dense.forward``: ``X`` must already be a 2-D array of the layer's dtype."""
-    m = X.shape[0]
-    self._X, self._batch = X, _cached(self, m, lambda: (   # Z, ones for db = 1^T dZ, dX
-        np.empty((m, self.n_out), self.dtype), np.ones(m, self.dtype), np.empty((m, self.n_in), self.dtype)))
-    Z = np.matmul(X, self.W, out=self._batch[0])
-    Z += self.b
-    return Z
-
-
-def _dense_backward(self, dZ, need_input_grad=True):
-    """Fast ``Dense.backward``; ``db`` as ``1^T dZ`` (one BLAS call, faster than ``sum(axis=0)``)."""
-    _, ones, dX = self._batch
-    np.matmul(self._X.T, dZ, out=self.dW)
-    np.matmul(ones, dZ, out=self.db)
-    return np.matmul(dZ, self.W.T, out=dX) if need_input_grad else None
 
 
 # Attached outside the class body, which chapter 4 prints as the textbook version.
@@ -162,10 +121,12 @@ class _Activation:
     """An elementwise activation layer: no parameters; ``forward`` caches ``Z``."""
 
     def forward(self, Z):
+        r"""The activation :math:`A = \phi(Z)`, of ``Z``'s shape; keeps ``Z`` for ``backward``."""
         self._Z = as_float_array(Z, "Z", min_ndim=1)
         return self._phi(self._Z)
 
     def backward(self, dA, need_input_grad=True):
+        r""":math:`\partial \mathcal L/\partial Z` from ``dA`` :math:`= \partial \mathcal L/\partial A` (``Z``'s shape), or None."""
         Z = getattr(self, "_Z", None)
         if Z is None:
             raise RuntimeError("call forward before backward")
@@ -185,9 +146,11 @@ class _Activation:
         return self._vjp(self._Z, dA) if need_input_grad else None
 
     def parameters(self):
+        """``[]``: an activation layer has no parameters."""
         return []
 
     def gradients(self):
+        """``[]``, matching ``parameters()``."""
         return []
 
     n_params = 0
@@ -197,7 +160,9 @@ class _Activation:
 
 
 class Identity(_Activation):
-    r"""Identity activation :math:`A = Z` (regression outputs); :math:`\partial L/\partial Z = \partial L/\partial A`."""
+    r"""Identity activation :math:`A = Z` (regression outputs); :math:`\partial \mathcal L/\partial Z = \partial \mathcal L/\partial A`.
+
+    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
 
     @staticmethod
     def _phi(Z):
@@ -213,21 +178,25 @@ class Identity(_Activation):
 
 
 class Sigmoid(_Activation):
-    r"""Sigmoid layer, :math:`A = \sigma(Z)`, :math:`\partial L/\partial Z = \partial L/\partial A \odot \sigma(Z)\sigma(-Z)`.
+    r"""Sigmoid layer, :math:`A = \sigma(Z)`, :math:`\partial \mathcal L/\partial Z = \partial \mathcal L/\partial A \odot \sigma(Z)\sigma(-Z)`.
 
     Caches ``Z`` rather than ``A``: :math:`\sigma(Z)\sigma(-Z)` stays accurate where
     :math:`A(1 - A)` would cancel (``nnlib.sigmoid_grad``).
-    """
+    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
     _phi, _grad = staticmethod(act.sigmoid), staticmethod(act.sigmoid_grad)
 
 
 class Tanh(_Activation):
-    r"""Tanh layer, :math:`A = \tanh Z`, :math:`\partial L/\partial Z = \partial L/\partial A \odot (1 - \tanh^2 Z)`."""
+    r"""Tanh layer, :math:`A = \tanh Z`, :math:`\partial \mathcal L/\partial Z = \partial \mathcal L/\partial A \odot (1 - \tanh^2 Z)`.
+
+    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
     _phi, _grad = staticmethod(act.tanh), staticmethod(act.tanh_grad)
 
 
 class ReLU(_Activation):
-    r"""ReLU layer, :math:`A = \max(0, Z)`, :math:`\partial L/\partial Z = \partial L/\partial A \odot [Z > 0]`."""
+    r"""ReLU layer, :math:`A = \max(0, Z)`, :math:`\partial \mathcal L/\partial Z = \partial \mathcal L/\partial A \odot [Z > 0]`.
+
+    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
     _phi, _grad = staticmethod(act.relu), staticmethod(act.relu_grad)
 
     def _forward(self, Z):                          # fast path: A = max(Z, 0), mask [Z > 0]
@@ -242,7 +211,15 @@ class ReLU(_Activation):
 
 
 class LeakyReLU(_Activation):
-    r"""Leaky ReLU layer with slope ``alpha`` for :math:`Z \le 0` (``nnlib.leaky_relu``)."""
+    r"""Leaky ReLU layer, :math:`A = \operatorname{LReLU}_\alpha(Z)` (``nnlib.leaky_relu``).
+
+    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*.
+
+    Parameters
+    ----------
+    alpha : float
+        Slope for :math:`Z \le 0`.
+    """
 
     def __init__(self, alpha=0.01):
         self.alpha = float(as_float_array(alpha, "alpha", ndim=0))
@@ -258,7 +235,9 @@ class LeakyReLU(_Activation):
 
 
 class Step(_Activation):
-    r"""Heaviside step layer, :math:`A = H(Z)` with :math:`H(0) = 1`. Forward only."""
+    r"""Heaviside step layer, :math:`A = H(Z)` with :math:`H(0) = 1`. Forward only.
+
+    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
     _phi = staticmethod(act.step)
 
     def backward(self, dA, need_input_grad=True):
@@ -271,7 +250,9 @@ class Step(_Activation):
 
 
 class Softmax(_Activation):
-    r"""Softmax over the last axis; backward is the vector-Jacobian product ``nnlib.softmax_vjp``."""
+    r"""Softmax over the last axis, :math:`A = \operatorname{softmax}(Z)`; backward is ``nnlib.softmax_vjp``.
+
+    Shapes: ``(..., K) -> (..., K)``. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
     _phi = staticmethod(act.softmax)
     _vjp = staticmethod(act.softmax_vjp)
 
@@ -286,6 +267,11 @@ class Sequential:
 
     Shapes: ``X (m, n_0) -> (m, n_L)``.
     Derived in chapter 4, *Multi-layer perceptrons and forward propagation*.
+
+    Parameters
+    ----------
+    layers : list
+        The layers, first to last (each with ``forward``, ``backward``, ``parameters``).
     """
 
     def __init__(self, layers):
@@ -304,11 +290,13 @@ class Sequential:
         self.layers = list(layers)
 
     def forward(self, X):
+        """Apply every layer in order: ``(m, n_0) -> (m, n_L)``."""
         for layer in self.layers:
             X = layer.forward(X)
         return X
 
     def backward(self, dA, need_input_grad=False):
+        """Backpropagate ``dA`` ``(m, n_L)`` through every layer in reverse; ``(m, n_0)`` or None."""
         for i, layer in reversed(list(enumerate(self.layers))):
             dA = layer.backward(dA, need_input_grad=need_input_grad if i == 0 else True)
         return dA
@@ -326,13 +314,16 @@ class Sequential:
         return dA
 
     def parameters(self):
+        """All layers' parameter arrays, first layer first."""
         return [p for layer in self.layers for p in layer.parameters()]
 
     def gradients(self):
+        """All layers' gradient arrays, in the order of ``parameters()``."""
         return [g for layer in self.layers for g in layer.gradients()]
 
     @property
     def n_params(self):
+        """Total number of parameters."""
         return sum(p.size for p in self.parameters())
 
     def __len__(self):

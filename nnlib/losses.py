@@ -8,7 +8,7 @@ Conventions shared by every function here:
   same arguments as its loss and returns the gradient with respect to the
   **first** argument, with the first argument's shape and dtype.
 * **Reduction**: every loss is the *mean over the batch* of a per-example loss,
-  :math:`L = \frac{1}{m}\sum_{i=1}^m \ell(\hat y_i, y_i)`; with several outputs
+  :math:`\mathcal L = \frac{1}{m}\sum_{i=1}^m \ell(\hat y_i, y_i)`; with several outputs
   per example, :math:`\ell` *sums* over them. So every gradient already contains
   the factor :math:`1/m`, and no layer divides by :math:`m` again.
 * **Return types**: a loss returns a NumPy scalar of the prediction's dtype
@@ -25,38 +25,9 @@ Conventions shared by every function here:
 """
 import numpy as np
 
-from ._validation import as_float_array, check_positive_int, check_same_shape
+from ._loss_inputs import _binary_inputs, _check_simplex, _check_unit_interval, _clip, _prediction, _target
+from ._validation import check_positive_int
 from .activations import sigmoid, softmax
-
-
-def _prediction(x, name):
-    x = as_float_array(x, name)
-    if x.ndim not in (1, 2) or x.shape[0] == 0:
-        raise ValueError(f"{name} must have shape (m,) or (m, k) with m >= 1, got shape {x.shape}")
-    return x
-
-
-def _target(y, x, name_x):
-    y = as_float_array(y, "y")
-    check_same_shape(x, y, name_x, "y")
-    return y.astype(x.dtype)
-
-
-def _check_unit_interval(x, name):
-    if np.any(x < 0) or np.any(x > 1):
-        raise ValueError(f"{name} must lie in [0, 1], got values in [{x.min()}, {x.max()}]")
-
-
-def _check_simplex(x, name):
-    _check_unit_interval(x, name)
-    tol = np.sqrt(np.finfo(x.dtype).eps)          # scikit-learn's log_loss tolerance
-    if not np.allclose(x.sum(axis=1), 1, rtol=0, atol=tol):
-        raise ValueError(f"the rows of {name} must sum to 1 (within {tol:.1e})")
-
-
-def _clip(p):
-    eps = np.finfo(p.dtype).eps
-    return np.clip(p, eps, 1 - eps)
 
 
 def one_hot(y, n_classes):
@@ -64,8 +35,19 @@ def one_hot(y, n_classes):
 
     .. math:: Y_{ic} = [\,y_i = c\,], \qquad c = 0, \ldots, K - 1
 
-    Shapes: ``y`` ``(m,)`` integers in ``[0, n_classes)`` -> ``(m, n_classes)`` float64.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    y : array_like of int
+        Class labels, shape ``(m,)``, in ``[0, n_classes)``.
+    n_classes : int
+        :math:`K \ge 1`.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`Y`, float64 of shape ``(m, n_classes)``.
     """
     n_classes = check_positive_int(n_classes, "n_classes")
     y = np.asarray(y)
@@ -94,15 +76,24 @@ def _class_targets(y, x, name_x):
 def mse(y_hat, y):
     r"""Mean squared error: the batch mean of the per-example squared distance.
 
-    .. math:: L = \frac{1}{m} \sum_{i=1}^{m} \lVert \hat{\mathbf y}_i - \mathbf y_i \rVert^2
+    .. math:: \mathcal L = \frac{1}{m} \sum_{i=1}^{m} \lVert \hat{\mathbf y}_i - \mathbf y_i \rVert^2
               = \frac{1}{m} \sum_{i=1}^{m} \sum_{j=1}^{k} (\hat Y_{ij} - Y_{ij})^2
 
     The :math:`k` outputs of an example are summed (the Gaussian negative
     log-likelihood), so for ``(m, k)`` input this is :math:`k` times
     scikit-learn's ``mean_squared_error``, which averages all :math:`mk` entries.
 
-    Shapes: ``y_hat``, ``y`` both ``(m,)`` or both ``(m, k)`` -> scalar.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    y_hat, y : array_like
+        Predictions and targets, both ``(m,)`` or both ``(m, k)``.
+
+    Returns
+    -------
+    numpy.floating
+        :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
     y_hat = _prediction(y_hat, "y_hat")
     y = _target(y, y_hat, "y_hat")
@@ -112,27 +103,29 @@ def mse(y_hat, y):
 def mse_grad(y_hat, y):
     r"""Gradient of :func:`mse` with respect to ``y_hat``.
 
-    .. math:: \frac{\partial L}{\partial \hat Y_{ij}} = \frac{2}{m} (\hat Y_{ij} - Y_{ij})
+    .. math:: \frac{\partial \mathcal L}{\partial \hat Y_{ij}} = \frac{2}{m} (\hat Y_{ij} - Y_{ij})
 
-    Shapes: same as :func:`mse`; the gradient has ``y_hat``'s shape.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    y_hat, y : array_like
+        As for :func:`mse`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, of ``y_hat``'s shape and dtype.
     """
     y_hat = _prediction(y_hat, "y_hat")
     y = _target(y, y_hat, "y_hat")
     return 2 * (y_hat - y) / y_hat.shape[0]
 
 
-def _binary_inputs(p, y, name_p):
-    p = _prediction(p, name_p)
-    y = _target(y, p, name_p)
-    _check_unit_interval(y, "y")
-    return p, y
-
-
 def binary_cross_entropy(p, y):
     r"""Binary cross-entropy from probabilities :math:`p = P(y = 1)`, clipped.
 
-    .. math:: L = -\frac{1}{m} \sum_{i,j} \bigl[ Y_{ij} \log \tilde P_{ij}
+    .. math:: \mathcal L = -\frac{1}{m} \sum_{i,j} \bigl[ Y_{ij} \log \tilde P_{ij}
               + (1 - Y_{ij}) \log (1 - \tilde P_{ij}) \bigr], \qquad
               \tilde P = \operatorname{clip}(P, \varepsilon, 1 - \varepsilon)
 
@@ -141,8 +134,17 @@ def binary_cross_entropy(p, y):
     :math:`-\log \varepsilon` (36.04 in float64, 15.94 in float32); prefer
     :func:`binary_cross_entropy_with_logits`.
 
-    Shapes: ``p``, ``y`` both ``(m,)`` or both ``(m, k)`` -> scalar.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    p, y : array_like
+        Probabilities and labels in :math:`[0, 1]`, both ``(m,)`` or both ``(m, k)``.
+
+    Returns
+    -------
+    numpy.floating
+        :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
     p, y = _binary_inputs(p, y, "p")
     _check_unit_interval(p, "p")
@@ -153,14 +155,23 @@ def binary_cross_entropy(p, y):
 def binary_cross_entropy_grad(p, y):
     r"""Gradient of :func:`binary_cross_entropy` with respect to ``p``.
 
-    .. math:: \frac{\partial L}{\partial P_{ij}} =
+    .. math:: \frac{\partial \mathcal L}{\partial P_{ij}} =
               \frac{1}{m} \frac{\tilde P_{ij} - Y_{ij}}{\tilde P_{ij} (1 - \tilde P_{ij})}
 
     Exact for :math:`\varepsilon \le p \le 1 - \varepsilon`; outside, the formula
     at the clipped point (finite, and pointing the right way).
 
-    Shapes: same as :func:`binary_cross_entropy`; the gradient has ``p``'s shape.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    p, y : array_like
+        As for :func:`binary_cross_entropy`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, of ``p``'s shape and dtype.
     """
     p, y = _binary_inputs(p, y, "p")
     _check_unit_interval(p, "p")
@@ -172,14 +183,23 @@ def binary_cross_entropy_grad(p, y):
 def binary_cross_entropy_with_logits(z, y):
     r"""Binary cross-entropy of :math:`p = \sigma(z)`, computed stably from the logits.
 
-    .. math:: L = \frac{1}{m} \sum_{i,j} \bigl[ \max(Z_{ij}, 0) - Z_{ij} Y_{ij}
+    .. math:: \mathcal L = \frac{1}{m} \sum_{i,j} \bigl[ \max(Z_{ij}, 0) - Z_{ij} Y_{ij}
               + \log\bigl(1 + e^{-|Z_{ij}|}\bigr) \bigr]
 
     This equals :func:`binary_cross_entropy` of ``sigmoid(z)`` without clipping
     and without overflow: the exponential never sees a positive argument.
 
-    Shapes: ``z``, ``y`` both ``(m,)`` or both ``(m, k)`` -> scalar.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    z, y : array_like
+        Logits and labels in :math:`[0, 1]`, both ``(m,)`` or both ``(m, k)``.
+
+    Returns
+    -------
+    numpy.floating
+        :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
     z, y = _binary_inputs(z, y, "z")
     return np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) / z.shape[0]
@@ -188,10 +208,19 @@ def binary_cross_entropy_with_logits(z, y):
 def binary_cross_entropy_with_logits_grad(z, y):
     r"""Gradient of :func:`binary_cross_entropy_with_logits` with respect to ``z``.
 
-    .. math:: \frac{\partial L}{\partial Z_{ij}} = \frac{1}{m} \bigl( \sigma(Z_{ij}) - Y_{ij} \bigr)
+    .. math:: \frac{\partial \mathcal L}{\partial Z_{ij}} = \frac{1}{m} \bigl( \sigma(Z_{ij}) - Y_{ij} \bigr)
 
-    Shapes: same as the loss; the gradient has ``z``'s shape.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    z, y : array_like
+        As for :func:`binary_cross_entropy_with_logits`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, of ``z``'s shape and dtype.
     """
     z, y = _binary_inputs(z, y, "z")
     return (sigmoid(z) - y) / z.shape[0]
@@ -207,14 +236,25 @@ def _categorical_inputs(probs, y):
 def cross_entropy(probs, y):
     r"""Categorical cross-entropy from probabilities, clipped like :func:`binary_cross_entropy`.
 
-    .. math:: L = -\frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic} \log \tilde P_{ic},
+    .. math:: \mathcal L = -\frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic} \log \tilde P_{ic},
               \qquad \tilde P = \operatorname{clip}(P, \varepsilon, 1 - \varepsilon)
 
     The rows of ``probs`` must be on the simplex (non-negative, summing to 1
     within :math:`\sqrt{\varepsilon}`). Prefer :func:`softmax_cross_entropy`.
 
-    Shapes: ``probs`` ``(m, K)``; ``y`` labels ``(m,)`` or rows ``(m, K)`` -> scalar.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    probs : array_like
+        Probabilities, shape ``(m, K)``, rows on the simplex.
+    y : array_like
+        Labels ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
+
+    Returns
+    -------
+    numpy.floating
+        :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
     probs, y = _categorical_inputs(probs, y)
     return -np.sum(y * np.log(_clip(probs))) / probs.shape[0]
@@ -223,10 +263,19 @@ def cross_entropy(probs, y):
 def cross_entropy_grad(probs, y):
     r"""Gradient of :func:`cross_entropy` with respect to ``probs``.
 
-    .. math:: \frac{\partial L}{\partial P_{ic}} = -\frac{1}{m} \frac{Y_{ic}}{\tilde P_{ic}}
+    .. math:: \frac{\partial \mathcal L}{\partial P_{ic}} = -\frac{1}{m} \frac{Y_{ic}}{\tilde P_{ic}}
 
-    Shapes: same as :func:`cross_entropy`; the gradient has shape ``(m, K)``.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    probs, y : array_like
+        As for :func:`cross_entropy`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, shape ``(m, K)``, of ``probs``' dtype.
     """
     probs, y = _categorical_inputs(probs, y)
     return -y / _clip(probs) / probs.shape[0]
@@ -241,14 +290,25 @@ def _log_softmax(z):
 def softmax_cross_entropy(logits, y):
     r"""Cross-entropy of :math:`\operatorname{softmax}(z)`, fused and computed from the logits.
 
-    .. math:: L = \frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic}
+    .. math:: \mathcal L = \frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic}
               \bigl( \operatorname{LSE}(\mathbf z_i) - Z_{ic} \bigr), \qquad
               \operatorname{LSE}(\mathbf z) = c + \log \sum_j e^{z_j - c},\ c = \max_j z_j
 
     No clipping, no overflow: the largest exponential is :math:`e^0 = 1`.
 
-    Shapes: ``logits`` ``(m, K)``; ``y`` labels ``(m,)`` or rows ``(m, K)`` -> scalar.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits, shape ``(m, K)``.
+    y : array_like
+        Labels ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
+
+    Returns
+    -------
+    numpy.floating
+        :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
     logits = _prediction(logits, "logits")
     y = _class_targets(y, logits, "logits")
@@ -258,10 +318,19 @@ def softmax_cross_entropy(logits, y):
 def softmax_cross_entropy_grad(logits, y):
     r"""Gradient of :func:`softmax_cross_entropy` with respect to the logits.
 
-    .. math:: \frac{\partial L}{\partial Z_{ic}} = \frac{1}{m} \bigl( \operatorname{softmax}(\mathbf z_i)_c - Y_{ic} \bigr)
+    .. math:: \frac{\partial \mathcal L}{\partial Z_{ic}} = \frac{1}{m} \bigl( \operatorname{softmax}(\mathbf z_i)_c - Y_{ic} \bigr)
 
-    Shapes: same as :func:`softmax_cross_entropy`; the gradient has shape ``(m, K)``.
     Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    logits, y : array_like
+        As for :func:`softmax_cross_entropy`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, shape ``(m, K)``, of ``logits``' dtype.
     """
     logits = _prediction(logits, "logits")
     y = _class_targets(y, logits, "logits")

@@ -80,6 +80,9 @@ class SGD:
     Whether the gradient comes from the whole training set (batch gradient
     descent), one example (stochastic) or a mini-batch is the caller's choice.
 
+    Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
+    Derived in chapter 6, *Gradient descent*.
+
     Parameters
     ----------
     lr : float
@@ -92,9 +95,6 @@ class SGD:
     velocities : list of numpy.ndarray or None
         One velocity per parameter (same position in the list, shape and dtype),
         created at the first ``step`` with momentum; ``reset()`` clears them.
-
-    Shapes: ``params[i]`` and ``grads[i]`` have the same (any) shape.
-    Derived in chapter 6, *Gradient descent*.
     """
 
     def __init__(self, lr=0.01, momentum=0.0):
@@ -134,6 +134,9 @@ def gradient_descent(grad, w0, lr, n_steps, momentum=0.0):
 
     (the heavy-ball recurrence; :math:`\mu = 0` is plain gradient descent).
 
+    Shapes: ``w0`` ``(d,)`` -> trajectory ``(n_steps + 1, d)``.
+    Derived in chapter 6, *Gradient descent*.
+
     Parameters
     ----------
     grad : callable
@@ -151,9 +154,6 @@ def gradient_descent(grad, w0, lr, n_steps, momentum=0.0):
     -------
     numpy.ndarray
         The iterates :math:`w_0, \ldots, w_{n}` as rows.
-
-    Shapes: ``w0`` ``(d,)`` -> trajectory ``(n_steps + 1, d)``.
-    Derived in chapter 6, *Gradient descent*.
     """
     if not callable(grad):
         raise TypeError(f"grad must be callable, got {type(grad).__name__}")
@@ -181,6 +181,8 @@ def clip_grad_norm(grads, max_norm):
     (Pascanu, Mikolov and Bengio, 2013). The norm is computed after dividing by the
     largest entry, so huge gradients give a finite norm instead of overflowing.
 
+    Shapes: ``grads[k]`` any shapes. Derived in chapter 9, *Recurrent networks*.
+
     Parameters
     ----------
     grads : list of numpy.ndarray
@@ -192,8 +194,6 @@ def clip_grad_norm(grads, max_norm):
     -------
     float
         The norm before clipping (``inf`` if it overflows float64).
-
-    Shapes: ``grads[k]`` any shapes. Derived in chapter 9, *Recurrent networks*.
     """
     if not isinstance(grads, (list, tuple)) or not all(isinstance(g, np.ndarray) for g in grads):
         raise TypeError(f"grads must be a list of numpy arrays (changed in place), got {type(grads).__name__}")

@@ -14,7 +14,7 @@ import numpy as np
 
 from ._validation import as_float_array, check_positive_int
 
-#: Colours of the diagram: nodes per kind of layer, edges per sign of weight.
+#: Colours of the nodes of the diagram, per kind of layer (edges are coloured by the sign of their weight).
 NODE_COLOURS = {"input": "#d9d9d9", "hidden": "#c6dbef", "output": "#c7e9c0", "bias": "#ffffff"}
 POSITIVE, NEGATIVE, NEUTRAL = "tab:blue", "tab:red", "0.55"
 
@@ -79,6 +79,7 @@ def draw_network(layer_sizes, *, ax=None, layer_labels=None, node_labels=None,
 
         Z^{[l]} = A^{[l-1]} W^{[l]} + b^{[l]}, \qquad A^{[l]} = \phi(Z^{[l]}).
 
+    Shapes: ``weights[l]`` ``(n_l, n_{l+1})``, ``biases[l]`` ``(n_{l+1},)``.
     Introduced in chapter 1, *What is a neural network?*.
 
     Parameters
@@ -90,7 +91,7 @@ def draw_network(layer_sizes, *, ax=None, layer_labels=None, node_labels=None,
     layer_labels : sequence of str, optional
         One caption per layer; the default is ``"input"``, ``"hidden 1"``, ...,
         ``"output"``. The size ``n = ...`` is always added below the caption.
-    node_labels : sequence of (sequence of str or None), optional
+    node_labels : sequence, optional
         Per layer, ``None`` or one label per node (e.g. ``"$x_1$"``), written
         inside the circles. Labels of elided nodes are not drawn.
     weights : sequence of array_like, optional
@@ -113,10 +114,6 @@ def draw_network(layer_sizes, *, ax=None, layer_labels=None, node_labels=None,
         The axes drawn on. Nodes are ``Circle`` patches with ``gid`` ``"node"``
         (bias nodes ``"bias-node"``); the edges are one ``LineCollection`` with
         ``gid`` ``"edges"`` (bias edges ``"bias-edges"``), so they can be counted.
-
-    Shapes
-    ------
-    ``weights[l]``: ``(n_l, n_{l+1})``; ``biases[l]``: ``(n_{l+1},)``.
     """
     import matplotlib.pyplot as plt
     from matplotlib.axes import Axes
@@ -254,6 +251,8 @@ def plot_decision_boundary(predict, X, y=None, *, ax=None, resolution=200, paddi
     is the level set :math:`\{\mathbf{x} : s(\mathbf{x}) = \text{threshold}\}`.
     Introduced in chapter 4, *Multi-layer perceptrons and forward propagation*.
 
+    Shapes: ``X (m, 2)``, ``y (m,)``; ``predict``: ``(n, 2) -> (n,)``, ``(n, 1)`` or ``(n, K)``.
+
     Parameters
     ----------
     predict : callable
@@ -268,7 +267,7 @@ def plot_decision_boundary(predict, X, y=None, *, ax=None, resolution=200, paddi
         Grid points per axis, at least 2.
     padding : float
         Margin added around the data on every side, >= 0.
-    cmap : str or matplotlib colormap
+    cmap : str or matplotlib.colors.Colormap
         Colours of the regions and of the points.
     threshold : float, optional
         Score level drawn as the decision boundary (scores only).
@@ -280,8 +279,6 @@ def plot_decision_boundary(predict, X, y=None, *, ax=None, resolution=200, paddi
     matplotlib.axes.Axes
         The axes; the filled regions are a ``ContourSet`` with ``gid``
         ``"decision-regions"``, the boundary lines one with ``gid`` ``"decision-boundary"``.
-
-    Shapes: ``X (m, 2)``, ``y (m,)``; ``predict``: ``(n, 2) -> (n,)``, ``(n, 1)`` or ``(n, K)``.
     """
     import matplotlib.pyplot as plt
     from matplotlib.axes import Axes

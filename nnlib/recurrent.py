@@ -10,10 +10,10 @@ Batch first: a batch of sequences ``X`` has shape ``(m, T, n_in)`` (``m`` sequen
   (zeros when ``None``; an ``(m, n_hidden)`` array for ``RNN``, a pair ``(h, c)`` for
   ``LSTM``) and returns the hidden states, plus the final state if ``return_state``;
 * ``backward(dH, need_input_grad=True, dstate=None)`` is backpropagation through time:
-  it takes :math:`\partial L/\partial H` ``(m, T, n_hidden)`` and, optionally, the
+  it takes :math:`\partial \mathcal L/\partial H` ``(m, T, n_hidden)`` and, optionally, the
   gradient with respect to the final state, stores the parameter gradients, sets
   ``dstate0`` (the gradient with respect to the initial state) and returns
-  :math:`\partial L/\partial X`;
+  :math:`\partial \mathcal L/\partial X`;
 * ``parameters()`` and ``gradients()``: ``[W_x, W_h, b]``, updated and overwritten in place.
 
 The input projections of all steps are one matrix product before the loop, and the
@@ -31,7 +31,19 @@ def orthogonal(n, rng):
     r"""A random orthogonal ``(n, n)`` matrix (QR of a Gaussian matrix, signs fixed): :math:`Q^\top Q = I`.
 
     Its singular values are all 1, the recurrent initialisation of Saxe, McClelland and Ganguli (2014).
-    Shapes: ``() -> (n, n)``. Derived in chapter 9, *Recurrent networks*.
+    Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    n : int
+        Size, >= 1.
+    rng : numpy.random.Generator or int
+        Source of the Gaussian matrix (required).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 :math:`Q` of shape ``(n, n)``.
     """
     n = check_positive_int(n, "n")
     Q, R = np.linalg.qr(as_generator(rng).standard_normal((n, n)))
@@ -94,13 +106,16 @@ class _Recurrent:
         return None
 
     def parameters(self):
+        """``[W_x, W_h, b]``, updated in place by an optimiser."""
         return [self.W_x, self.W_h, self.b]
 
     def gradients(self):
+        """``[dW_x, dW_h, db]``, overwritten in place by ``backward``."""
         return [self.dW_x, self.dW_h, self.db]
 
     @property
     def n_params(self):
+        """Number of parameters."""
         return self.W_x.size + self.W_h.size + self.b.size
 
     def __repr__(self):
@@ -111,21 +126,34 @@ class RNN(_Recurrent):
     r"""Elman recurrent layer with tanh: one weight set shared by every time step.
 
     .. math:: \mathbf h_t = \tanh(\mathbf x_t W_x + \mathbf h_{t-1} W_h + \mathbf b), \qquad
-              \delta_t = \Bigl(\frac{\partial L}{\partial \mathbf h_t} + \delta_{t+1} W_h^\top\Bigr)
+              \delta_t = \Bigl(\frac{\partial \mathcal L}{\partial \mathbf h_t} + \delta_{t+1} W_h^\top\Bigr)
               \odot (1 - \mathbf h_t^2)
 
-    and :math:`\partial L/\partial W_x = \sum_t \mathbf x_t^\top \delta_t`,
-    :math:`\partial L/\partial W_h = \sum_t \mathbf h_{t-1}^\top \delta_t`,
-    :math:`\partial L/\partial \mathbf b = \sum_t \mathbf 1^\top \delta_t`,
-    :math:`\partial L/\partial \mathbf x_t = \delta_t W_x^\top`.
+    and :math:`\partial \mathcal L/\partial W_x = \sum_t \mathbf x_t^\top \delta_t`,
+    :math:`\partial \mathcal L/\partial W_h = \sum_t \mathbf h_{t-1}^\top \delta_t`,
+    :math:`\partial \mathcal L/\partial \mathbf b = \sum_t \mathbf 1^\top \delta_t`,
+    :math:`\partial \mathcal L/\partial \mathbf x_t = \delta_t W_x^\top`.
 
     ``W_x`` starts Glorot-uniform, ``W_h`` orthogonal, ``b`` at zero; ``rng`` is required.
     Shapes: ``X (m, T, n_in) -> H (m, T, n_hidden)``; ``W_x (n_in, n_hidden)``,
     ``W_h (n_hidden, n_hidden)``, ``b (n_hidden,)``; state ``(m, n_hidden)``.
     Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    n_in, n_hidden : int
+        Features per step :math:`n_\text{in}` and hidden units :math:`n_h`, each >= 1.
+    rng : numpy.random.Generator or int
+        Source of the initial weights (required).
+    dtype : numpy.float32 or numpy.float64
+        Dtype of the parameters; input is cast to it.
     """
 
     def forward(self, X, state=None, return_state=False):
+        """Hidden states ``(m, T, n_hidden)`` of ``X`` ``(m, T, n_in)``, from ``state`` (zeros if None).
+
+        With ``return_state``, also the final state ``(m, n_hidden)``.
+        """
         X = self._check_X(X)
         m, T, _ = X.shape
         Z, Xt = self._project(X)                         # (T, m, H): x_t W_x + b
@@ -139,6 +167,11 @@ class RNN(_Recurrent):
         return (H, Hs[T].copy()) if return_state else H
 
     def backward(self, dH, need_input_grad=True, dstate=None):
+        """Backpropagation through time: store the parameter gradients and ``dstate0``; return ``dX``.
+
+        ``dH`` ``(m, T, n_hidden)``, ``dstate`` the gradient at the final state (or None);
+        returns ``(m, T, n_in)``, or None when ``need_input_grad`` is False.
+        """
         dH = self._check_dH(dH)                          # (T, m, H)
         X, Xt, Hs = self._cache
         T, m = dH.shape[:2]
@@ -172,6 +205,17 @@ class LSTM(_Recurrent):
     biases add up to ``b``. The forget bias starts at ``forget_bias`` (1 by default), the
     others at 0. State: the pair ``(h, c)``, each ``(m, H)``.
     Shapes: ``X (m, T, n_in) -> H (m, T, n_hidden)``. Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    n_in, n_hidden : int
+        Features per step :math:`n_\text{in}` and hidden units :math:`n_h`, each >= 1.
+    rng : numpy.random.Generator or int
+        Source of the initial weights (required).
+    dtype : numpy.float32 or numpy.float64
+        Dtype of the parameters; input is cast to it.
+    forget_bias : float
+        Initial bias of the forget gate.
     """
 
     n_gates = 4
@@ -188,6 +232,10 @@ class LSTM(_Recurrent):
         return self._check_h(state[0], m, f"{name}[0] (h)"), self._check_h(state[1], m, f"{name}[1] (c)")
 
     def forward(self, X, state=None, return_state=False):
+        """Hidden states ``(m, T, n_hidden)`` of ``X`` ``(m, T, n_in)``, from ``state`` (zeros if None).
+
+        With ``return_state``, also the final state, the pair ``(h, c)``.
+        """
         X = self._check_X(X)
         m, T, _ = X.shape
         H = self.n_hidden
@@ -215,6 +263,11 @@ class LSTM(_Recurrent):
         return (out, (Hs[T].copy(), Cs[T].copy())) if return_state else out
 
     def backward(self, dH, need_input_grad=True, dstate=None):
+        """Backpropagation through time: store the parameter gradients and ``dstate0``; return ``dX``.
+
+        ``dH`` ``(m, T, n_hidden)``, ``dstate`` the gradient at the final state (or None);
+        returns ``(m, T, n_in)``, or None when ``need_input_grad`` is False.
+        """
         dH = self._check_dH(dH)                          # (T, m, H)
         X, Xt, Hs, Cs, gates, tanh_C = self._cache
         T, m, H = dH.shape

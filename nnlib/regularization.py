@@ -30,9 +30,20 @@ def _check_params(params):
 
 
 def l2_penalty(params, alpha):
-    r"""The L2 penalty :math:`\frac{\alpha}{2} \sum_j \lVert W_j \rVert_F^2` (a float).
+    r"""The L2 penalty :math:`\frac{\alpha}{2} \sum_j \lVert W_j \rVert_F^2`.
 
     Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    params : list of array_like
+        The penalised arrays :math:`W_j` (usually the weight matrices, not the biases).
+    alpha : float
+        :math:`\alpha \ge 0`.
+
+    Returns
+    -------
+    float
     """
     alpha = _check_alpha(alpha)
     return 0.5 * alpha * sum(float(np.vdot(p, p)) for p in _check_params(params))
@@ -41,16 +52,39 @@ def l2_penalty(params, alpha):
 def l2_penalty_grad(params, alpha):
     r"""Gradient of :func:`l2_penalty`: :math:`\alpha W_j` for each array.
 
-    Shapes: one array per parameter, of its shape and dtype.
+    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    params : list of array_like
+        The penalised arrays :math:`W_j` (usually the weight matrices, not the biases).
+    alpha : float
+        :math:`\alpha \ge 0`.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One array per parameter, of its shape and dtype.
     """
     alpha = _check_alpha(alpha)
     return [alpha * p for p in _check_params(params)]
 
 
 def l1_penalty(params, alpha):
-    r"""The L1 penalty :math:`\alpha \sum_j \lVert W_j \rVert_1` (a float).
+    r"""The L1 penalty :math:`\alpha \sum_j \lVert W_j \rVert_1`.
 
     Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    params : list of array_like
+        The penalised arrays :math:`W_j` (usually the weight matrices, not the biases).
+    alpha : float
+        :math:`\alpha \ge 0`.
+
+    Returns
+    -------
+    float
     """
     alpha = _check_alpha(alpha)
     return alpha * sum(float(np.abs(p).sum(dtype=np.float64)) for p in _check_params(params))
@@ -59,7 +93,19 @@ def l1_penalty(params, alpha):
 def l1_penalty_grad(params, alpha):
     r"""A subgradient of :func:`l1_penalty`: :math:`\alpha \operatorname{sign}(W_j)`, 0 where :math:`W_j = 0`.
 
-    Shapes: one array per parameter, of its shape and dtype.
+    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    params : list of array_like
+        The penalised arrays :math:`W_j` (usually the weight matrices, not the biases).
+    alpha : float
+        :math:`\alpha \ge 0`.
+
+    Returns
+    -------
+    list of numpy.ndarray
+        One array per parameter, of its shape and dtype.
     """
     alpha = _check_alpha(alpha)
     return [alpha * np.sign(p) for p in _check_params(params)]
@@ -78,7 +124,23 @@ def dropout_mask(shape, p, rng, dtype=np.float64):
     Each entry is 0 with probability :math:`p` and :math:`1/(1-p)` otherwise, so
     :math:`\mathbb E[M_{ij}] = 1`.
 
-    Shapes: ``shape`` -> ``shape``. Derived in chapter 10.
+    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Shape of the mask.
+    p : float
+        Probability of dropping an entry, :math:`0 \le p < 1`.
+    rng : numpy.random.Generator or int
+        Source of :math:`U` (required).
+    dtype : numpy.float32 or numpy.float64
+        Dtype of the mask.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`M`, of shape ``shape``.
     """
     p, rng = _check_p(p), as_generator(rng)
     keep = rng.random(shape) >= p
@@ -86,9 +148,19 @@ def dropout_mask(shape, p, rng, dtype=np.float64):
 
 
 def dropout(X, mask):
-    r"""Dropout with a given mask, :math:`A = X \odot M`; its backward is :math:`\partial L/\partial X = \partial L/\partial A \odot M`.
+    r"""Dropout with a given mask, :math:`A = X \odot M`; its backward is :math:`\partial \mathcal L/\partial X = \partial \mathcal L/\partial A \odot M`.
 
-    Shapes: ``X`` and ``mask`` the same shape -> that shape. Derived in chapter 10.
+    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    X, mask : array_like
+        Activations and a mask (e.g. from :func:`dropout_mask`), of the same shape.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`A`, of ``X``'s shape and dtype.
     """
     X, mask = as_float_array(X, "X"), as_float_array(mask, "mask")
     if X.shape != mask.shape:
@@ -100,7 +172,10 @@ class Dropout:
     r"""Inverted dropout: in training mode :math:`A = X \odot M` with a fresh :func:`dropout_mask`, else :math:`A = X`.
 
     .. math:: \mathbb E[A \mid X] = X, \qquad
-              \frac{\partial L}{\partial X} = \frac{\partial L}{\partial A} \odot M
+              \frac{\partial \mathcal L}{\partial X} = \frac{\partial \mathcal L}{\partial A} \odot M
+
+    Shapes: ``X (m, n) -> (m, n)``.
+    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
 
     Parameters
     ----------
@@ -113,9 +188,6 @@ class Dropout:
     ----------
     training : bool
         True (the default) draws masks; False makes the layer the identity.
-
-    Shapes: ``X (m, n) -> (m, n)``.
-    Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
     """
 
     def __init__(self, p=0.5, *, rng):
@@ -123,6 +195,7 @@ class Dropout:
         self._mask = None
 
     def forward(self, X):
+        r""":math:`X \odot M` with a fresh mask in training mode, else ``X``; any shape."""
         X = as_float_array(X, "X", min_ndim=1)
         if not self.training or self.p == 0:
             self._mask = None
@@ -131,6 +204,7 @@ class Dropout:
         return X * self._mask
 
     def backward(self, dA, need_input_grad=True):
+        r""":math:`\partial \mathcal L/\partial A \odot M` with the last forward's mask (``dA`` after an identity pass)."""
         dA = as_float_array(dA, "dA")
         if not need_input_grad:
             return None
@@ -141,9 +215,11 @@ class Dropout:
         return dA * self._mask
 
     def parameters(self):
+        """``[]``: no parameters."""
         return []
 
     def gradients(self):
+        """``[]``, matching ``parameters()``."""
         return []
 
     n_params = 0

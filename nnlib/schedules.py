@@ -38,7 +38,17 @@ class StepLR:
 
     .. math:: \eta_t = \eta_0\, \gamma^{\lfloor t / s \rfloor}
 
+    Calling the schedule with the step counter ``t`` returns :math:`\eta_t`.
     Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    lr : float
+        Initial rate :math:`\eta_0 > 0`.
+    step_size : int
+        :math:`s \ge 1`, steps between two decays.
+    gamma : float
+        Factor :math:`\gamma \in [0, 1]`.
     """
 
     def __init__(self, lr, step_size, gamma=0.1):
@@ -55,7 +65,17 @@ class CosineLR:
     .. math:: \eta_t = \eta_{\min} + \tfrac12 (\eta_0 - \eta_{\min})
               \Bigl(1 + \cos \frac{\pi \min(t, T)}{T}\Bigr)
 
+    Calling the schedule with the step counter ``t`` returns :math:`\eta_t`.
     Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    lr : float
+        Initial rate :math:`\eta_0 > 0`.
+    total_steps : int
+        :math:`T \ge 1`, the length of the decay.
+    lr_min : float
+        Final rate :math:`\eta_{\min} \in [0, \eta_0]`.
     """
 
     def __init__(self, lr, total_steps, lr_min=0.0):
@@ -70,9 +90,17 @@ class CosineLR:
 class LinearWarmup:
     r"""Linear warm-up over ``warmup_steps`` steps, then ``schedule`` (a schedule or a constant rate).
 
-    .. math:: \eta_t = \min\Bigl(1, \frac{t + 1}{W}\Bigr)\, \eta^{\text{after}}_t
+    .. math:: \eta_t = \min\Bigl(1, \frac{t + 1}{t_\text{warm}}\Bigr)\, \eta^{\text{after}}_t
 
+    Calling the schedule with the step counter ``t`` returns :math:`\eta_t`.
     Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    schedule : callable or float
+        The schedule :math:`\eta^{\text{after}}_t` (called with ``t``), or a constant rate > 0.
+    warmup_steps : int
+        :math:`t_\text{warm} \ge 1`.
     """
 
     def __init__(self, schedule, warmup_steps):
@@ -91,6 +119,13 @@ class Scheduled:
     ``optimizer.step(params, grads)`` and increments ``t`` (from 0).
 
     Derived in chapter 10, *Generalisation, regularisation and adaptive optimisers*.
+
+    Parameters
+    ----------
+    optimizer : object
+        Anything with an ``lr`` attribute and ``step(params, grads)``, e.g. :class:`~nnlib.adaptive.Adam`.
+    schedule : callable
+        ``schedule(t)`` returns :math:`\eta_t`, e.g. a :class:`CosineLR`.
     """
 
     def __init__(self, optimizer, schedule):

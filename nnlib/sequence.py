@@ -36,6 +36,11 @@ class TimeDistributed:
 
     computed as one call on the ``(m T, n)`` reshaped batch; its gradients sum over time.
     Shapes: ``X (m, T, n) -> (m, T, k)``. Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    layer : object
+        A layer (``forward``, ``backward``, ``parameters``, ``gradients``), e.g. a ``Dense``.
     """
 
     def __init__(self, layer):
@@ -44,12 +49,14 @@ class TimeDistributed:
         self.layer, self._shape = layer, None
 
     def forward(self, X):
+        """``(m, T, k)``: the layer applied to every step of ``X`` ``(m, T, n)``."""
         X = as_float_array(X, "X", ndim=3)
         self._shape = X.shape
         Y = self.layer.forward(X.reshape(-1, X.shape[2]))       # (m T, k)
         return Y.reshape(X.shape[0], X.shape[1], -1)             # (m, T, k)
 
     def backward(self, dY, need_input_grad=True):
+        """The layer's backward on every step of ``dY`` ``(m, T, k)``; ``dX`` ``(m, T, n)`` or None."""
         if self._shape is None:
             raise RuntimeError("call forward before backward")
         dY = as_float_array(dY, "dY", ndim=3)
@@ -60,9 +67,11 @@ class TimeDistributed:
         return None if dX is None else dX.reshape(self._shape)
 
     def parameters(self):
+        """The wrapped layer's parameters (shared by every step)."""
         return self.layer.parameters()
 
     def gradients(self):
+        """The wrapped layer's gradients, summed over the steps by ``backward``."""
         return self.layer.gradients()
 
     def __repr__(self):
@@ -79,11 +88,13 @@ class LastStep:
         self._shape = None
 
     def forward(self, X):
+        """``X[:, -1, :]`` ``(m, n)`` of ``X`` ``(m, T, n)``."""
         X = as_float_array(X, "X", ndim=3)
         self._shape, self._dtype = X.shape, X.dtype
         return X[:, -1, :]
 
     def backward(self, dY, need_input_grad=True):
+        """``dX`` ``(m, T, n)``: ``dY`` ``(m, n)`` at the last step, zeros before it."""
         if self._shape is None:
             raise RuntimeError("call forward before backward")
         dY = as_float_array(dY, "dY", ndim=2)
@@ -94,9 +105,11 @@ class LastStep:
         return dX
 
     def parameters(self):
+        """``[]``: no parameters."""
         return []
 
     def gradients(self):
+        """``[]``, matching ``parameters()``."""
         return []
 
     def __repr__(self):
@@ -115,12 +128,23 @@ def _sequence_inputs(logits, y):
 def sequence_cross_entropy(logits, y):
     r"""Softmax cross-entropy averaged over every position of every sequence.
 
-    .. math:: L = \frac{1}{m T} \sum_{i=1}^{m} \sum_{t=1}^{T}
+    .. math:: \mathcal L = \frac{1}{m T} \sum_{i=1}^{m} \sum_{t=1}^{T}
               \bigl( \operatorname{LSE}(\mathbf z_{it}) - z_{it, y_{it}} \bigr)
 
-    the mean negative log-likelihood per symbol; :math:`e^L` is the perplexity.
-    Shapes: ``logits (m, T, K)``, ``y (m, T)`` integers in ``[0, K)`` -> scalar.
+    the mean negative log-likelihood per symbol; :math:`e^{\mathcal L}` is the perplexity.
     Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    logits : array_like
+        Shape ``(m, T, K)``.
+    y : array_like of int
+        Labels of shape ``(m, T)``, in ``[0, K)``.
+
+    Returns
+    -------
+    numpy.floating
+        :math:`\mathcal L`, a scalar of ``logits``' dtype.
     """
     return softmax_cross_entropy(*_sequence_inputs(logits, y))
 
@@ -128,8 +152,17 @@ def sequence_cross_entropy(logits, y):
 def sequence_cross_entropy_grad(logits, y):
     r"""Gradient of :func:`sequence_cross_entropy`: :math:`(\operatorname{softmax}(\mathbf z_{it}) - \mathbf e_{y_{it}}) / (m T)`.
 
-    Shapes: as :func:`sequence_cross_entropy`; the gradient has shape ``(m, T, K)``.
     Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    logits, y : array_like
+        As for :func:`sequence_cross_entropy`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, shape ``(m, T, K)``.
     """
     return softmax_cross_entropy_grad(*_sequence_inputs(logits, y)).reshape(np.shape(logits))
 
@@ -150,25 +183,34 @@ def train_sequence(model, X, y, *, loss, optimizer, epochs, batch_size, rng, cli
     rescales the gradients to norm at most ``clip`` (``nnlib.optim.clip_grad_norm``;
     ``None``: no clipping) and calls ``optimizer.step``.
 
+    Shapes: ``X (m, T, n_in)``. Derived in chapter 9, *Recurrent networks*.
+
     Parameters
     ----------
-    model : layer
+    model : object
         Anything with ``forward``/``backward``/``parameters``/``gradients``, e.g. a
         ``Sequential`` of an ``LSTM`` and a ``TimeDistributed(Dense)``.
-    X : array_like, shape (m, T, n_in)
+    X : array_like
+        Sequences, shape ``(m, T, n_in)``.
     y : array_like
         Targets as ``loss`` expects: ``(m, T)`` labels for ``"sequence_cross_entropy"``,
         ``(m,)`` labels for ``"softmax_cross_entropy"``, ``(m, k)`` for ``"mse"``.
     loss : str
-        A name from ``SEQUENCE_LOSSES``.
+        A name from :data:`SEQUENCE_LOSSES`.
+    optimizer : object
+        Anything with ``step(params, grads)``.
+    epochs, batch_size : int
+        Passes over the data, and sequences per step (>= 1 each).
+    rng : numpy.random.Generator or int
+        Source of the shuffling.
+    clip : float, optional
+        Gradient-norm cap :math:`c > 0`; None: no clipping.
 
     Returns
     -------
-    History
+    nnlib.training.History
         ``loss``: the mean batch loss of each epoch (weighted by batch size, taken
         before each update); ``accuracy`` stays empty.
-
-    Shapes: ``X (m, T, n_in)``. Derived in chapter 9, *Recurrent networks*.
     """
     if not isinstance(loss, str) or loss not in SEQUENCE_LOSSES:
         raise ValueError(f"loss must be one of {sorted(SEQUENCE_LOSSES)}, got {loss!r}")
@@ -203,7 +245,19 @@ def softmax_with_temperature(logits, temperature):
 
     :math:`\tau = 1` is the model's distribution; :math:`\tau \to 0` puts all mass on the
     largest logit, :math:`\tau \to \infty` tends to uniform.
-    Shapes: ``logits (..., K) -> (..., K)``. Derived in chapter 9, *Recurrent networks*.
+    Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    logits : array_like
+        Shape ``(..., K)``.
+    temperature : float
+        :math:`\tau > 0`.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities of shape ``(..., K)``, summing to 1 along the last axis.
     """
     temperature = float(as_float_array(temperature, "temperature", ndim=0))
     if not temperature > 0:
@@ -212,8 +266,14 @@ def softmax_with_temperature(logits, temperature):
 
 
 def book_text():
-    """The text chapter 9's language model trains on: 15,280 characters of the book's own prose
-    (chapters 1 to 7, lower-cased, formulas and markup removed), shipped inside nnlib so that
-    it is there wherever nnlib is installed (Colab included)."""
+    """The text chapter 9's language model trains on: 15,280 characters of the book's own prose.
+
+    Chapters 1 to 7, lower-cased, formulas and markup removed, shipped inside nnlib so that
+    it is there wherever nnlib is installed (Colab included). Used in chapter 9, *Recurrent networks*.
+
+    Returns
+    -------
+    str
+    """
     return (resources.files("nnlib") / "data" / "book_prose.txt").read_text(encoding="utf-8")
 

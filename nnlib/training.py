@@ -1,13 +1,13 @@
 r"""Mini-batch training of a ``Sequential`` network by backpropagation.
 
 Derived in chapter 7, *Backpropagation*. One training step on a mini-batch
-:math:`(X_B, y_B)` of :math:`m` examples is
+:math:`(X_B, y_B)` of :math:`|B|` examples is
 
 .. math:: \hat Y = f(X_B;\theta), \quad
-          \frac{\partial L}{\partial \hat Y} = \nabla_{\hat Y}\,
-          \frac{1}{m}\sum_{i \in B} \ell(\hat y_i, y_i), \quad
-          \text{backward} \to \frac{\partial L}{\partial \theta}, \quad
-          \theta \leftarrow \text{optimizer}(\theta, \partial L / \partial \theta)
+          \frac{\partial \mathcal L}{\partial \hat Y} = \nabla_{\hat Y}\,
+          \frac{1}{|B|}\sum_{i \in B} \ell(\hat y_i, y_i), \quad
+          \text{backward} \to \frac{\partial \mathcal L}{\partial \theta}, \quad
+          \theta \leftarrow \text{optimizer}(\theta, \partial \mathcal L / \partial \theta)
 
 and an epoch visits every example once, in a new random order, the last batch
 being smaller when ``batch_size`` does not divide the number of examples.
@@ -38,7 +38,7 @@ from .losses import (
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
-from .optim import SGD
+from ._fastpath import _optimizer_step, _pack, _tiled  # noqa: F401 (nnlib.mlp, nnlib.adaptive)
 
 #: The losses :func:`train` and :func:`nnlib.gradient_check.gradcheck` accept: name -> (loss, loss_grad).
 LOSSES = {
@@ -53,12 +53,17 @@ CLASSIFICATION_LOSSES = ("softmax_cross_entropy", "binary_cross_entropy_with_log
 
 @dataclass
 class History:
-    """What :func:`train` records, one float per epoch in each list.
+    """What :func:`train` records, one float per epoch in each list. Derived in chapter 7.
 
-    ``loss``: mean training loss over the epoch's batches, each weighted by its size
-    (each batch's loss is taken before its update). ``accuracy``: the same running
-    mean of the accuracy (classification losses only; else empty). ``val_loss`` and
-    ``val_accuracy``: on ``(X_val, y_val)`` after the epoch (empty without them).
+    Attributes
+    ----------
+    loss : list of float
+        Mean training loss over the epoch's batches, each weighted by its size (each
+        batch's loss is taken before its update).
+    accuracy : list of float
+        The same running mean of the accuracy (classification losses only; else empty).
+    val_loss, val_accuracy : list of float
+        On ``(X_val, y_val)`` after the epoch (empty without them).
     """
     loss: list = field(default_factory=list)
     accuracy: list = field(default_factory=list)
@@ -180,75 +185,6 @@ _FUSED = {"softmax_cross_entropy": _SoftmaxCrossEntropy, "mse": _MeanSquaredErro
           "binary_cross_entropy_with_logits": _BinaryCrossEntropyWithLogits}
 
 
-# ----------------------------------------------------------- SGD, inlined
-def _pack(model):
-    """Make the parameters and gradients of ``model``'s Dense layers views into two flat buffers.
-
-    Then :func:`train` updates all of them with a few whole-buffer operations per
-    step instead of a few per array. The layers get new arrays with the same
-    values: only for a fresh model whose arrays nobody holds yet (``nnlib.mlp``).
-    """
-    params = model.parameters()
-    if any(layer.parameters() and not isinstance(layer, Dense) for layer in model.layers) or \
-            len({p.dtype for p in params}) != 1:
-        return model                                 # only Dense layers of one dtype
-    flat_params = np.empty(model.n_params, dtype=params[0].dtype)
-    flat_grads, offset = np.zeros_like(flat_params), 0
-    for layer in (layer for layer in model.layers if isinstance(layer, Dense)):
-        for name in ("W", "b"):
-            value = getattr(layer, name)
-            view = flat_params[offset:offset + value.size].reshape(value.shape)
-            view[...] = value
-            setattr(layer, name, view)
-            setattr(layer, "d" + name, flat_grads[offset:offset + value.size].reshape(value.shape))
-            offset += value.size
-    return model
-
-
-def _tiled(arrays):
-    """The 1-D buffer that ``arrays`` tile exactly, in order (as :func:`_pack` makes them), or None."""
-    base = arrays[0].base if arrays else None
-    if base is None or base.ndim != 1 or sum(a.size for a in arrays) != base.size:
-        return None
-    address = base.ctypes.data
-    for a in arrays:
-        if a.base is not base or not a.flags.c_contiguous or a.ctypes.data != address:
-            return None
-        address += a.nbytes
-    return base
-
-
-def _optimizer_step(optimizer, model):
-    """The update to call after every backward pass; nnlib's SGD inlined (same arithmetic)."""
-    params, grads = model.parameters(), model.gradients()
-    if type(optimizer) is not SGD:
-        return lambda: optimizer.step(params, grads)
-    lr, mu, flat = optimizer.lr, optimizer.momentum, _tiled(params) is not None and _tiled(grads) is not None
-    if mu > 0 and optimizer.velocities is None:
-        if flat:
-            buffer, offsets = np.zeros_like(_tiled(params)), np.cumsum([0] + [p.size for p in params])
-            optimizer.velocities = [buffer[a:b].reshape(p.shape) for a, b, p in zip(offsets, offsets[1:], params)]
-        else:
-            optimizer.velocities = [np.zeros_like(p) for p in params]
-    if mu > 0 and [v.shape for v in optimizer.velocities] != [p.shape for p in params]:
-        raise ValueError("optimizer has velocities for other parameters; call optimizer.reset() first")
-    velocities = optimizer.velocities if mu > 0 else [None] * len(params)
-    if flat and (mu == 0 or _tiled(velocities) is not None):
-        params, grads, velocities = [_tiled(params)], [_tiled(grads)], [_tiled(velocities) if mu > 0 else None]
-    work = [(p, g, v, np.empty_like(g)) for p, g, v in zip(params, grads, velocities)]
-
-    def sgd_step():                                    # lr_g: no temporary array per step
-        for p, g, v, lr_g in work:
-            np.multiply(g, lr, out=lr_g)
-            if v is None:
-                p -= lr_g                              # plain: p <- p - lr g
-            else:
-                v *= mu
-                v -= lr_g                              # v <- mu v - lr g
-                p += v                                 # p <- p + v
-    return sgd_step
-
-
 # ------------------------------------------------------------------ training
 def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, y_val=None):
     r"""Train ``model`` in place by mini-batch gradient descent; return its :class:`History`.
@@ -256,6 +192,8 @@ def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, 
     Each epoch shuffles the examples with ``rng`` and, for each mini-batch (the
     last one possibly smaller), runs forward, the gradient of the batch-mean
     loss, backward, then ``optimizer.step(model.parameters(), model.gradients())``.
+
+    Shapes: ``X (m, n_in)``, ``y (m,)`` or ``(m, K)``. Derived in chapter 7, *Backpropagation*.
 
     Parameters
     ----------
@@ -269,7 +207,8 @@ def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, 
         binary cross-entropy.
     loss : str
         A key of :data:`LOSSES`.
-    optimizer : object with ``step(params, grads)``, e.g. ``nnlib.optim.SGD``.
+    optimizer : object
+        Anything with ``step(params, grads)``, e.g. :class:`nnlib.optim.SGD`.
     epochs, batch_size : int
         Passes over the data, and examples per step (>= 1 each).
     rng : numpy.random.Generator or int
@@ -280,8 +219,6 @@ def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, 
     Returns
     -------
     History
-
-    Shapes: ``X (m, n_in)``, ``y (m,)`` or ``(m, K)``. Derived in chapter 7, *Backpropagation*.
     """
     loss = _check_loss(loss)
     X, y = _check_data(model, loss, X, y)

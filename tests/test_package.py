@@ -21,6 +21,8 @@ MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("
 NOT_REEXPORTED = {
     "base": {"check_X", "check_X_y", "check_is_fitted"},
     "init": {"as_generator"},
+    # the course kit: nnlib.exercises.check(...) in the student edition, not a concept of the book
+    "exercises": {"check", "answer_template", "check_call", "labels"},
 }
 
 
@@ -49,7 +51,7 @@ def test_module_docstring_names_its_chapter(module):
     assert "chapter" in doc.lower(), f"nnlib.{module}'s docstring should say which chapter derives it"
 
 
-@pytest.mark.parametrize("module", MODULES + ["_validation"])
+@pytest.mark.parametrize("module", MODULES + ["_validation", "_fastpath", "_loss_inputs"])
 def test_modules_stay_small_enough_to_quote(module):
     lines = (PACKAGE / f"{module}.py").read_text(encoding="utf-8").count("\n")
     assert lines <= 350, f"nnlib/{module}.py has {lines} lines; split it (DESIGN: about 250)"

@@ -1,0 +1,136 @@
+r"""Softmax and its Jacobian: the activation that turns a vector of logits into probabilities.
+
+Derived in chapter 3, *Activation functions*, with the elementwise activations of
+:mod:`nnlib.activations` (which re-exports every name here) and the same numerical
+rules: float32 stays float32, other reals become float64, bad input is rejected
+with an error naming the argument, and no exponential can overflow, because softmax
+subtracts the maximum first.
+
+Unlike the elementwise functions, softmax mixes the entries along an axis, so its
+derivative is a :math:`K \times K` Jacobian per example. Backpropagation never forms
+it: :func:`softmax_vjp` gives the product it needs in :math:`O(K)` work.
+"""
+import numpy as np
+
+from ._validation import as_float_array, check_axis, check_same_shape
+
+
+@np.errstate(under="ignore")
+def softmax(z, axis=-1):
+    r"""Softmax along ``axis``, computed stably by subtracting the maximum.
+
+    .. math:: \operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_j e^{z_j}}
+              = \frac{e^{z_i - c}}{\sum_j e^{z_j - c}}, \qquad c = \max_j z_j
+
+    The two forms are equal for every constant :math:`c` (shift invariance);
+    with :math:`c = \max_j z_j` the largest exponential is :math:`e^0 = 1`, so
+    none overflows and the denominator is at least 1.
+
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, any shape with ``ndim >= 1``.
+    axis : int
+        The axis along which the entries are normalised.
+
+    Returns
+    -------
+    numpy.ndarray
+        Probabilities of ``z``'s shape and float dtype; the entries along ``axis`` sum to 1.
+    """
+    z = as_float_array(z, "z", min_ndim=1)
+    axis = check_axis(axis, z.ndim)
+    e = np.exp(z - z.max(axis=axis, keepdims=True))  # largest entry is exactly 1
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+@np.errstate(under="ignore")
+def softmax_jacobian(z):
+    r"""Jacobian of softmax over the last axis: :math:`J = \operatorname{diag}(p) - p\,p^\top`.
+
+    .. math:: J_{ij} = \frac{\partial p_i}{\partial z_j} = p_i\,(\delta_{ij} - p_j),
+              \qquad p = \operatorname{softmax}(z)
+
+    :math:`J` is symmetric; its columns sum to 0 (softmax's outputs always sum
+    to 1), and so, by symmetry, do its rows. Forming it costs :math:`K^2` per example: backpropagation uses
+    :func:`softmax_vjp` instead.
+
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits of shape ``(K,)``, a batch ``(m, K)`` or in general ``(..., K)``.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`J` of shape ``(K, K)``, ``(m, K, K)`` or ``(..., K, K)``.
+    """
+    p = softmax(z)                                  # (..., K)
+    eye = np.eye(p.shape[-1], dtype=p.dtype)        # (K, K)
+    return p[..., :, None] * (eye - p[..., None, :])  # (..., K, K): p_i (delta_ij - p_j)
+
+
+@np.errstate(under="ignore")
+def softmax_jvp(z, v, axis=-1):
+    r"""Jacobian-vector product :math:`J v` of softmax, without forming :math:`J`.
+
+    .. math:: J v = \bigl(\operatorname{diag}(p) - p\,p^\top\bigr) v
+              = p \odot \bigl(v - \langle p, v \rangle\bigr)
+
+    :math:`O(K)` work per example instead of :math:`O(K^2)`.
+
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z, v : array_like
+        Logits and the vector, of the same shape (``ndim >= 1``).
+    axis : int
+        The axis of the softmax and of the product.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`J v`, of ``z``'s shape.
+    """
+    z = as_float_array(z, "z", min_ndim=1)
+    v = as_float_array(v, "v")
+    check_same_shape(z, v, "z", "v")
+    p = softmax(z, axis)
+    return p * (v - np.sum(p * v, axis=axis, keepdims=True))
+
+
+def softmax_vjp(z, u, axis=-1):
+    r"""Vector-Jacobian product :math:`u^\top J` of softmax, the step backprop takes.
+
+    .. math:: u^\top J = \bigl(J^\top u\bigr)^\top = (J u)^\top
+              = p \odot \bigl(u - \langle p, u \rangle\bigr)
+
+    Backpropagation carries the upstream gradient :math:`u = \partial \mathcal L / \partial p`
+    back through softmax as :math:`\partial \mathcal L / \partial z = u^\top J`. Because
+    :math:`J = \operatorname{diag}(p) - p\,p^\top` is symmetric this equals
+    :math:`J u`, so the function calls :func:`softmax_jvp`; it exists under its
+    own name so that backward code says what it means.
+
+    Derived in chapter 3, *Activation functions*.
+
+    Parameters
+    ----------
+    z, u : array_like
+        Logits and the upstream gradient, of the same shape (``ndim >= 1``).
+    axis : int
+        The axis of the softmax and of the product.
+
+    Returns
+    -------
+    numpy.ndarray
+        :math:`u^\top J`, of ``z``'s shape.
+    """
+    z = as_float_array(z, "z", min_ndim=1)
+    u = as_float_array(u, "u")
+    check_same_shape(z, u, "z", "u")
+    return softmax_jvp(z, u, axis)                  # J is symmetric: u^T J = J u
