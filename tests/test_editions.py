@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import tomllib
+import urllib.parse
 
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
@@ -180,3 +181,90 @@ def test_main_stages_only_the_branches_asked_for(fake_root, tmp_path):
     publish_editions.main(["--out", str(tmp_path / "out"), "--branch", "notebooks"])
     assert (tmp_path / "out" / "notebooks" / "chapters" / "01_intro.ipynb").is_file()
     assert not (tmp_path / "out" / "student").exists()
+
+
+# --- the student edition: answer and check cells (nbgrader assignment) ----------------------
+import nbformat  # noqa: E402
+import student_edition  # noqa: E402
+
+from nnlib import exercises  # noqa: E402
+from nnlib._exercise_registry import EXERCISES  # noqa: E402
+
+CHAPTER_PATHS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("path", CHAPTER_PATHS, ids=[p.stem for p in CHAPTER_PATHS])
+def test_student_edition_has_an_answer_and_a_check_cell_after_each_checked_exercise(path):
+    source = nbformat.read(path, as_version=4)
+    labels = student_edition.exercise_labels(source)
+    nb = student_edition.student_notebook(source)
+    nbformat.validate(nb)
+    graded = [(i, c) for i, c in enumerate(nb.cells) if "nbgrader" in c.metadata]
+    expected = [label for label in labels if label in EXERCISES]
+    assert [c.metadata.nbgrader.grade_id for _, c in graded] == [
+        f"{label}-{kind}" for label in expected for kind in ("answer", "check")]
+    for (i, answer), (j, check) in zip(graded[::2], graded[1::2]):
+        label = answer.metadata.nbgrader.grade_id.removesuffix("-answer")
+        assert j == i + 1 and answer.source == exercises.answer_template(label)
+        assert check.source == exercises.check_call(label)
+        assert answer.metadata.nbgrader == {"grade": False, "grade_id": f"{label}-answer", "locked": False,
+                                            "schema_version": 3, "solution": True, "task": False}
+        assert check.metadata.nbgrader == {"grade": True, "grade_id": f"{label}-check", "locked": True,
+                                           "points": EXERCISES[label].points, "schema_version": 3,
+                                           "solution": False, "task": False}
+        before = "\n".join(c.source for c in nb.cells[:i] if c.cell_type == "markdown")
+        assert before.rfind(f":label: {label}") > max(before.rfind(f":label: {other}") for other in labels
+                                                        if other != label)  # right after its exercise
+    ids = [c.get("id") for c in nb.cells]
+    assert ids == [None] * len(ids) or len(set(ids)) == len(ids)  # nbformat 4.5 ids are unique
+
+
+def _reader_exercise(number, title, body):
+    return f"<blockquote>\n\n**Exercise {number} ({title})**\n\n{body}\n\n</blockquote>"
+
+
+def test_reader_student_edition_splits_a_cell_of_several_exercises():
+    nested = "Do it.\n\n<blockquote>\n\n**Note**\n\nnested\n\n</blockquote>"
+    text = "\n\n".join(["## Exercises", _reader_exercise("6.1", "One", nested),
+                        '<details class="solution">\n<summary>Solution</summary>\n\nsecret\n\n</details>',
+                        _reader_exercise("6.2", "Two", "Prove it."), _reader_exercise("6.3", "Three", "Compute."),
+                        "## Summary"])
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 6. Title"), nbformat.v4.new_markdown_cell(text)])
+    out = student_edition.student_from_reader(nb, ["ex-ch6-1d", "ex-ch6-decay", "ex-ch6-abs"])
+    kinds = [c.metadata.get("nbgrader", {}).get("grade_id", c.cell_type) for c in out.cells]
+    assert kinds == ["markdown", "markdown", "markdown", "ex-ch6-1d-answer", "ex-ch6-1d-check", "markdown",
+                     "ex-ch6-abs-answer", "ex-ch6-abs-check", "markdown"]
+    assert out.cells[2].source.endswith("nested\n\n</blockquote>\n\n</blockquote>")
+    assert "Exercise 6.2" in out.cells[5].source and "Exercise 6.3" in out.cells[5].source
+    assert out.cells[-1].source == "## Summary" and "secret" not in nbformat.writes(out)
+    with pytest.raises(ValueError, match="more exercises than the 2 labels of the chapter's source"):
+        student_edition.student_from_reader(nb, ["ex-ch6-1d", "ex-ch6-decay"])
+
+
+def test_student_edition_cli_uses_the_sources_labels(tmp_path):
+    chapters, reader, out = tmp_path / "chapters", tmp_path / "reader", tmp_path / "out"
+    chapters.mkdir(), reader.mkdir()
+    source = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "# T\n\n```{exercise} Sizes\n:label: ex-conv-sizes\n\nCount.\n```")])
+    nbformat.write(source, chapters / "08_x.ipynb")
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
+        "# T\n\n" + _reader_exercise("8.1", "Sizes", "Count."))]), reader / "08_x.ipynb")
+    (reader / "data.txt").write_text("x")
+    student_edition.main(reader, out, reader=True, chapters=chapters)
+    nb = nbformat.read(out / "08_x.ipynb", as_version=4)
+    assert [c.metadata.get("tags") for c in nb.cells if c.cell_type == "code"] == [["answer"], ["check"]]
+    assert (out / "data.txt").read_text() == "x"
+
+
+def test_deploy_publishes_the_student_branch_the_guide_links_to():
+    workflow = (ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    assert "make book notebooks student" in workflow
+    assert re.search(r"tools/publish_editions\.py [^\n]*--push", workflow)  # every branch, student included
+    assert publish_editions.EDITIONS["student"][0] == "_student/chapters"
+    guide = (ROOT / "appendices" / "instructors.md").read_text(encoding="utf-8")
+    assert "```{include} _hub_links.md" in guide
+    links = (ROOT / "appendices" / "_hub_links.md").read_text(encoding="utf-8")
+    chapters = sorted((ROOT / "chapters").glob("*.ipynb"))
+    assert links.count("&branch=student&urlpath=lab/tree/") == len(chapters)
+    repo = set_repo_url.current_url(ROOT).rstrip("/")
+    assert f"repo={urllib.parse.quote(repo, safe='')}" in links

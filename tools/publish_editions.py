@@ -31,7 +31,9 @@ EDITIONS = {
     "notebooks": ("_notebooks/chapters", "the reader edition: every chapter as a plain Jupyter "
                   "notebook (solutions folded), which the book's launch buttons open"),
     "student": ("_student/chapters", "the student edition: the reader edition without solutions "
-                "and without outputs, for instructors to hand out"),
+                "and without outputs, with an answer cell and a check cell after each exercise "
+                "that nnlib.exercises checks, for instructors to hand out (an nbgrader assignment; "
+                "see the instructor's guide)"),
 }
 #: What every branch carries besides the notebooks.
 SHARED = ["nnlib", "pyproject.toml", "LICENSE", "LICENSE-TEXT", "binder"]
