@@ -49,7 +49,7 @@ from .losses import (
     softmax_cross_entropy_grad,
 )
 from .mlp import MLPClassifier, MLPRegressor
-from .notebook import glue
+from .notebook import glue, show_source
 from .optim import SGD, clip_grad_norm, gradient_descent
 from .perceptron import Perceptron
 from .plotting import draw_network, plot_decision_boundary
@@ -110,6 +110,7 @@ __all__ = [
     "glorot_normal",
     "glorot_uniform",
     "glue",
+    "show_source",
     "gradcheck",
     "gradient_descent",
     "he_normal",
