@@ -157,3 +157,43 @@ def test_student_edition_has_no_solutions_and_no_outputs(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_front_page_links_every_chapter(path):
     assert f"{{doc}}`chapters/{path.stem}`" in (ROOT / "intro.md").read_text(encoding="utf-8")
+
+
+def _inline_math_line_breaks(text):
+    """Lines that start with "+ ", "- " or "* " while an inline $...$ is open.
+
+    Markdown reads such a line as a list item even inside $...$, so the formula is cut in
+    two and shows as raw TeX on the website and in the PDF. Display math is not affected.
+    """
+    found, in_display, open_inline = [], False, False
+    for number, line in enumerate(text.splitlines(), 1):
+        stripped = line.strip()
+        if stripped.startswith("$$"):
+            in_display ^= stripped.count("$$") == 1
+            continue
+        if in_display:
+            continue
+        if not stripped:
+            open_inline = False
+            continue
+        if open_inline and re.match(r"[-+*]\s", stripped):
+            found.append(f"line {number}: {stripped[:60]}")
+        if len(re.findall(r"(?<![\\$])\$(?!\$)", line)) % 2:
+            open_inline = not open_inline
+    return found
+
+
+def test_inline_math_detector_finds_a_planted_break():
+    assert _inline_math_line_breaks("the step $w \\leftarrow w\n- \\eta u$.") == ["line 2: - \\eta u$."]
+    assert _inline_math_line_breaks("the step $w \\leftarrow w -\n\\eta u$.\n\n- a list item") == []
+
+
+@pytest.mark.parametrize("path", [*CHAPTERS, *sorted((ROOT / "appendices").glob("*.md")), ROOT / "intro.md"],
+                         ids=lambda p: p.stem)
+def test_no_inline_formula_is_cut_by_a_list_marker(path):
+    if path.suffix == ".ipynb":
+        texts = [_source(c) for c in _load(path)["cells"] if c["cell_type"] == "markdown"]
+    else:
+        texts = [path.read_text(encoding="utf-8")]
+    breaks = [b for text in texts for b in _inline_math_line_breaks(text)]
+    assert not breaks, f"a line inside $...$ starts with a list marker (join it to the line above): {breaks}"
