@@ -48,8 +48,21 @@ BOOK = re_.BookIndex(
         "rhw1986": ("bibliography", "id8", ["Rumelhart", "Hinton", "Williams"], "1986", 3),
     },
     numfig_format={"figure": "Fig. %s", "table": "Table %s"},
+    terms={
+        "gradient descent": ("appendices/glossary", "term-gradient-descent"),
+        "BPTT": ("appendices/glossary", "term-BPTT"),
+    },
+    py_objects={
+        "nnlib.activations": ("appendices/api", "module-nnlib.activations", "module"),
+        "nnlib.activations.sigmoid": ("appendices/api", "nnlib.activations.sigmoid", "function"),
+        "nnlib.layers.Dense": ("appendices/api", "nnlib.layers.Dense", "class"),
+        "nnlib.layers.Dense.forward": ("appendices/api", "nnlib.layers.Dense.forward", "method"),
+        "nnlib.layers.Dense.W": ("appendices/api", "nnlib.layers.Dense.W", "attribute"),
+    },
 )
 URL = SITE + DOC + ".html"
+GLOSSARY = SITE + "appendices/glossary.html"
+API = SITE + "appendices/api.html"
 
 
 def glue_output(key, text):
@@ -191,9 +204,92 @@ def test_unknown_targets_are_errors(source):
         md(source)
 
 
+# --- glossary terms, API references and index entries -------------------------------------
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("{term}`gradient descent`", f"[gradient descent]({GLOSSARY}#term-gradient-descent)"),
+        # Sphinx matches a term exactly first, then ignoring case; the text is shown as written
+        ("{term}`Gradient descent`", f"[Gradient descent]({GLOSSARY}#term-gradient-descent)"),
+        ("{term}`bptt`", f"[bptt]({GLOSSARY}#term-BPTT)"),
+        ("{term}`descends the gradient <gradient descent>`",
+         f"[descends the gradient]({GLOSSARY}#term-gradient-descent)"),
+        ("{term}`BPTT`", f"[BPTT]({GLOSSARY}#term-BPTT)"),
+    ],
+)
+def test_term_becomes_its_text_linked_to_the_glossary_entry(source, expected):
+    assert md(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        # as Sphinx shows them: ~ keeps the last component, functions and methods get ()
+        ("{py:func}`~nnlib.activations.sigmoid`", f"[`sigmoid()`]({API}#nnlib.activations.sigmoid)"),
+        ("{py:func}`nnlib.activations.sigmoid`",
+         f"[`nnlib.activations.sigmoid()`]({API}#nnlib.activations.sigmoid)"),
+        ("{py:func}`nnlib.activations.sigmoid()`",
+         f"[`nnlib.activations.sigmoid()`]({API}#nnlib.activations.sigmoid)"),
+        ("{py:func}`the sigmoid <nnlib.activations.sigmoid>`",
+         f"[`the sigmoid`]({API}#nnlib.activations.sigmoid)"),
+        ("{py:class}`~nnlib.layers.Dense`", f"[`Dense`]({API}#nnlib.layers.Dense)"),
+        ("{py:class}`nnlib.layers.Dense`", f"[`nnlib.layers.Dense`]({API}#nnlib.layers.Dense)"),
+        ("{py:meth}`~nnlib.layers.Dense.forward`", f"[`forward()`]({API}#nnlib.layers.Dense.forward)"),
+        ("{py:meth}`Dense.forward <nnlib.layers.Dense.forward>`",
+         f"[`Dense.forward`]({API}#nnlib.layers.Dense.forward)"),
+        ("{py:mod}`nnlib.activations`", f"[`nnlib.activations`]({API}#module-nnlib.activations)"),
+        ("{py:mod}`~nnlib.activations`", f"[`activations`]({API}#module-nnlib.activations)"),
+        ("{py:attr}`~nnlib.layers.Dense.W`", f"[`W`]({API}#nnlib.layers.Dense.W)"),
+        # a leading dot searches by suffix; ! shows the code without a link
+        ("{py:class}`.Dense`", f"[`Dense`]({API}#nnlib.layers.Dense)"),
+        ("{py:func}`!nnlib.nowhere`", "`nnlib.nowhere()`"),
+    ],
+)
+def test_api_references_become_inline_code_linked_to_the_api_reference(source, expected):
+    assert md(source) == expected
+
+
+def test_function_parentheses_follow_the_sphinx_option():
+    book = copy.deepcopy(BOOK)
+    book.secnumbers[DOC] = book.secnumbers[DOC][:1]
+    book.add_function_parentheses = False
+    nb, _ = re_.reader_notebook(notebook(("md", "{py:meth}`~nnlib.layers.Dense.forward()`")), book, DOC)
+    assert nb.cells[3].source == f"[`forward`]({API}#nnlib.layers.Dense.forward)"
+
+
+@pytest.mark.parametrize(
+    "source, expected",
+    [
+        ("{index}`gradient`", "gradient"),
+        ("{index}`!gradient`", "gradient"),
+        ("{index}`the gradient <single: gradient; of a loss>`", "the gradient"),
+        ("{index}`a_b`", r"a\_b"),
+    ],
+)
+def test_index_role_becomes_its_text(source, expected):
+    assert md(source) == expected
+
+
+@pytest.mark.parametrize(
+    "source, match",
+    [
+        ("{term}`no such term`", "unknown glossary term"),
+        ("{py:func}`nnlib.activations.nowhere`", "unknown Python object"),
+        ("{py:class}`Dense`", "unknown Python object"),   # not a full name, and no leading dot
+        ("{py:class}`.nowhere`", "unknown Python object"),
+        ("{index}`!`", "empty"),
+    ],
+)
+def test_unknown_terms_and_api_targets_are_errors(source, match):
+    with pytest.raises(re_.ConversionError, match=match):
+        md(source)
+
+
 def test_unsupported_role_and_directive_are_errors():
     with pytest.raises(re_.ConversionError, match="unsupported MyST role"):
-        md("{term}`gradient`")
+        md("{kbd}`Ctrl`")
+    with pytest.raises(re_.ConversionError, match="unsupported MyST role"):
+        md("{py:foo}`nnlib.activations.sigmoid`")
     with pytest.raises(re_.ConversionError, match="unsupported MyST directive"):
         md("```{figure} a.png\n:name: f\n```")
 
@@ -309,6 +405,9 @@ PLANTED = {
     "comment line %": "% a MyST comment\ntext",
     "block break +++": "text\n+++\nmore",
     "glue or eq marker": "a stray {glue} marker",
+    "glossary term marker {term}": "a {term} role split from its text",
+    "API marker {py:...}": "see {py:func} for details",
+    "index marker {index}": "an {index} marker",
 }
 
 

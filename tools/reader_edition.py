@@ -12,6 +12,12 @@ HTML that all of them render:
 * ``{eq}`` becomes the equation's number "(7.3)" linked to the website, and a labelled
   display equation ``$$ ... $$ (label)`` carries its number as ``\\tag{7.3}``;
 * ``{ref}``, ``{numref}``, ``{doc}``, ``{prf:ref}`` become text linked to the website;
+* ``{term}`` becomes its text linked to the term's entry in the website's glossary;
+* ``{py:func}``, ``{py:class}``, ``{py:meth}``, ``{py:mod}``, ``{py:attr}`` (and ``{py:data}``,
+  ``{py:exc}``, ``{py:obj}``) become inline code linked to the object's entry in the API
+  reference, shown as Sphinx shows them (``~`` keeps the last component, functions and
+  methods get ``()``);
+* ``{index}`` becomes its text (the index entry itself lives on the website);
 * citations become author-year text linked to the website's bibliography;
 * admonitions, exercises, theorems, proofs and algorithms become titled ``<blockquote>``s,
   numbered as on the site; solutions go into ``<details class="solution">`` (closed);
@@ -74,6 +80,10 @@ class BookIndex:
     proofs: ``{label: (docname, type)}`` (sphinx-proof's theorems, algorithms, ...).
     citations: ``{key: (docname, anchor, authors, year, order)}``.
     numfig_format: ``{type: "Fig. %s", ...}``.
+    terms: ``{term: (docname, anchor)}`` (glossary terms, as written in the glossary).
+    py_objects: ``{full name: (docname, anchor, objtype)}`` (the Python domain: modules,
+    classes, functions, methods, attributes documented in the API reference).
+    add_function_parentheses: Sphinx's option of that name (``func()`` shown with ``()``).
     """
 
     site: str
@@ -85,6 +95,9 @@ class BookIndex:
     proofs: dict
     citations: dict
     numfig_format: dict
+    terms: dict = dataclasses.field(default_factory=dict)
+    py_objects: dict = dataclasses.field(default_factory=dict)
+    add_function_parentheses: bool = True
 
     @classmethod
     def from_build(cls, build_dir, site):
@@ -109,6 +122,10 @@ class BookIndex:
             )
         numfig_format = {"figure": "Fig. %s", "table": "Table %s", "code-block": "Listing %s"}
         numfig_format.update(env.config.numfig_format or {})
+        std = env.domaindata["std"]
+        terms = {name: tuple(v) for (kind, name), v in std["objects"].items() if kind == "term"}
+        py_objects = {name: (entry[0], entry[1], entry[2])
+                      for name, entry in env.domaindata["py"]["objects"].items()}
         return cls(
             site=site,
             titles={doc: title.astext() for doc, title in env.titles.items()},
@@ -119,6 +136,9 @@ class BookIndex:
             proofs={k: (v["docname"], v["realtype"]) for k, v in env.proof_list.items()},
             citations=citations,
             numfig_format=numfig_format,
+            terms=terms,
+            py_objects=py_objects,
+            add_function_parentheses=bool(env.config.add_function_parentheses),
         )
 
     # -- lookups (each raises ConversionError for an unknown target) --------------------
@@ -141,6 +161,25 @@ class BookIndex:
             raise ConversionError(f"unknown equation label {label!r}")
         docname, anchor = self.equations[label]
         return self.number(docname, "displaymath", anchor), self.url(docname, anchor)
+
+    def term(self, name):
+        """(docname, anchor) of a glossary term: exact name first, then ignoring case, as Sphinx."""
+        if name in self.terms:
+            return self.terms[name]
+        folded = {key.lower(): value for key, value in self.terms.items()}
+        if name.lower() in folded:
+            return folded[name.lower()]
+        raise ConversionError(f"unknown glossary term {name!r}")
+
+    def py_object(self, target, specific=False):
+        """(docname, anchor) of a documented Python object; ``specific``: a ``.name`` suffix search."""
+        if target in self.py_objects:
+            return self.py_objects[target][:2]
+        if specific:
+            found = [name for name in self.py_objects if name.endswith("." + target)]
+            if len(found) == 1:
+                return self.py_objects[found[0]][:2]
+        raise ConversionError(f"unknown Python object {target!r} (not in the API reference)")
 
     def numbered_kind(self, docname, anchor):
         for kind, numbers in self.fignumbers.get(docname, {}).items():
@@ -219,6 +258,7 @@ ADMONITIONS = {
     "caution": "Caution", "attention": "Attention", "danger": "Danger", "error": "Error",
     "seealso": "See also",
 }
+PY_ROLES = {f"py:{kind}" for kind in ("func", "class", "meth", "mod", "attr", "data", "exc", "obj")}
 PROOF_TYPES = {
     "theorem", "lemma", "definition", "algorithm", "corollary", "proposition", "conjecture",
     "remark", "example", "axiom", "criterion", "observation", "property", "assumption",
@@ -286,6 +326,14 @@ class Converter:
             return self._link(_escape(shown), self.book.url(docname, target))
         if name in ("cite:t", "cite:p", "cite"):
             return self._cite(name, content)
+        if name == "term":
+            text, target = self._split_explicit(content)
+            docname, anchor = self.book.term(target)
+            return self._link(_escape(text or target), self.book.url(docname, anchor))
+        if name in PY_ROLES:
+            return self._py(name[3:], content)
+        if name == "index":
+            return self._index(content)
         raise ConversionError(f"unsupported MyST role {{{name}}} (in {self.docname})")
 
     def _glue_text(self, content):
@@ -302,6 +350,41 @@ class Converter:
             return _escape(format_glue_text(store[key], fmt_spec))
         except (ValueError, TypeError) as exc:
             raise ConversionError(f"glue key {key!r}: cannot format with {fmt_spec!r}: {exc}") from None
+
+    def _py(self, kind, content):
+        """A Python cross-reference as Sphinx shows it: inline code, linked to the API reference."""
+        content = content.strip()
+        linked = not content.startswith("!")
+        content = content.lstrip("!")
+        text, target = self._split_explicit(content)
+        explicit = text is not None
+        title = text if explicit else target
+        if kind in ("func", "meth") and not explicit:  # Sphinx's fix_parens
+            title = title[:-2] if title.endswith("()") else title
+            if self.book.add_function_parentheses:
+                title += "()"
+        target = target[:-2] if target.endswith("()") else target
+        if not explicit:
+            title = title.lstrip(".")
+            target = target.lstrip("~")
+            if title.startswith("~"):  # show only the last component
+                title = title[1:].rsplit(".", 1)[-1]
+        specific = target.startswith(".")
+        target = target.lstrip(".")
+        code = f"`{title}`"
+        if not linked:
+            return code
+        docname, anchor = self.book.py_object(target, specific)
+        return self._link(code, self.book.url(docname, anchor))
+
+    def _index(self, content):
+        """``{index}`entry``, ``{index}`!entry``, ``{index}`text <single: entry>``: the text shown."""
+        text, target = self._split_explicit(content)
+        if text is None:
+            text = target[1:] if target.startswith("!") else target
+        if not text.strip():
+            raise ConversionError(f"an empty {{index}} role in {self.docname}")
+        return _escape(text)
 
     def _cite(self, name, content):
         keys = [k.strip() for k in content.split(",") if k.strip()]
@@ -595,6 +678,9 @@ MYST_PATTERNS = {
     "comment line %": re.compile(r"^%", re.MULTILINE),
     "block break +++": re.compile(r"^\+\+\+", re.MULTILINE),
     "glue or eq marker": re.compile(r"\{(?:glue|eq|numref|doc|prf|cite)\b[^}]*\}"),
+    "glossary term marker {term}": re.compile(r"\{term\}"),
+    "API marker {py:...}": re.compile(r"\{py:[a-z]+\}"),
+    "index marker {index}": re.compile(r"\{index\}"),
 }
 
 
