@@ -53,8 +53,8 @@ def show_source(obj, start=None, stop=None, full=False):
 
     Parameters
     ----------
-    obj : function, class or method
-        Anything whose source ``inspect.getsource`` can find.
+    obj : object
+        A function, class or method whose source ``inspect.getsource`` can find.
     start, stop : str or None
         If given, print only from the first line that starts (after indentation) with
         ``start`` up to, not including, the first later line that starts with ``stop``.
