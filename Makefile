@@ -3,14 +3,17 @@
 # installs the locked requirements and nnlib into it first.
 #
 #   make book     build the HTML from the executed chapters, zero warnings
-#   make test     every check: unit tests, strict nbval, zero-warning build, reader edition, browser
+#   make test     every check: unit tests, strict nbval, zero-warning build, editions, grading, browser
 #   make compat   the same unit tests and every chapter, on the oldest supported versions (Colab's)
 #   make execute  re-execute every chapter in place (fresh kernel, top to bottom)
 #   make serve    serve the built site on http://127.0.0.1:8000
 #   make bench    time nnlib's training against scikit-learn and the GEMM floor (not a test)
 #   make notebooks  the reader edition (plain notebooks for Jupyter/Colab) in _notebooks/
 #   make reader-check  run every reader notebook top to bottom (nbval-lax)
+#   make pdf      the whole book as one PDF, _build/pdf/book.pdf (headless Chromium); make pdf-test checks it
 #   make student  a student edition of the reader edition (no solutions, no outputs) in _student/
+#   make grade SUBMISSIONS=dir  grade submitted student-edition notebooks with nbgrader -> grades.csv
+#   make grade-check  grade three submissions of chapter 1 and check the scores (tests/test_grading.py)
 #   make lock     re-resolve requirements.in into requirements.txt
 #   make clean    remove the build and the caches
 
@@ -27,10 +30,10 @@ MATHJAX := _mathjax/_static/mathjax/tex-chtml.js
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help book test compat unit nbval browser execute serve bench notebooks reader-tests reader-check student lock clean env mathjax
+.PHONY: help book test compat unit nbval browser execute serve bench notebooks reader-tests reader-check student lock clean env mathjax pdf pdf-test
 
 help:
-	@sed -n '5,16p' Makefile
+	@sed -n '5,18p' Makefile
 
 # --- environment -------------------------------------------------------------
 $(STAMP): requirements.txt pyproject.toml
@@ -72,7 +75,7 @@ serve:
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not browser" -n $(JOBS) -q
+	$(BIN)/python -m pytest tests -m "not browser and not pdf" -n $(JOBS) -q
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) chapters -n $(JOBS) --dist loadfile -q
@@ -84,11 +87,12 @@ browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -m browser -q -n $(JOBS) --dist loadfile
 
 test: $(STAMP)
-	@echo "== 1/5 unit tests of nnlib ==";     $(MAKE) --no-print-directory unit
-	@echo "== 2/5 strict nbval ==";            $(MAKE) --no-print-directory nbval
-	@echo "== 3/5 zero-warning book build =="; $(MAKE) --no-print-directory book
-	@echo "== 4/5 reader edition ==";          $(MAKE) --no-print-directory notebooks reader-tests
-	@echo "== 5/5 browser tests ==";           $(MAKE) --no-print-directory browser
+	@echo "== 1/6 unit tests of nnlib ==";     $(MAKE) --no-print-directory unit
+	@echo "== 2/6 strict nbval ==";            $(MAKE) --no-print-directory nbval
+	@echo "== 3/6 zero-warning book build =="; $(MAKE) --no-print-directory book
+	@echo "== 4/6 reader and student editions =="; $(MAKE) --no-print-directory notebooks reader-tests student
+	@echo "== 5/6 grading (nbgrader) ==";      $(MAKE) --no-print-directory grade-check
+	@echo "== 6/6 browser tests ==";           $(MAKE) --no-print-directory browser
 	@echo "All checks passed."
 
 # --- the compatibility floor ---------------------------------------------------
@@ -109,7 +113,8 @@ COMPAT_PY   ?= $(shell for p in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/pyt
 COMPAT_STAMP := $(COMPAT)/.installed
 # Tests of the book's own tooling (structure, reader edition, browser), which need the
 # book's toolchain (Jupyter Book, myst-nb, Playwright) and run in `make test` only.
-COMPAT_NOT_NNLIB := --ignore=tests/browser --ignore=tests/test_book_structure.py --ignore=tests/test_reader_edition.py
+COMPAT_NOT_NNLIB := --ignore=tests/browser --ignore=tests/test_book_structure.py --ignore=tests/test_reader_edition.py \
+                    --ignore=tests/test_pdf.py
 
 $(COMPAT_STAMP): requirements-compat.txt
 	@test -n "$(COMPAT_PY)" || { echo "make compat needs Python 3.11 or newer"; exit 1; }
@@ -132,6 +137,20 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_mlp.py
 	$(BIN)/python benchmarks/bench_conv.py
 	$(BIN)/python benchmarks/bench_rnn.py
+
+# --- the PDF -------------------------------------------------------------------
+# The whole book as one PDF: Jupyter Book's single-page HTML (built into _build/pdf, apart
+# from the website) printed by headless Chromium, the browser the browser tests use, with
+# MathJax served by the book itself (tools/build_pdf.py says why not LaTeX). When the website
+# is built, the PDF is also copied into it: the front page links to book.pdf.
+PDF := _build/pdf/book.pdf
+
+pdf: $(STAMP) $(MATHJAX)
+	$(BIN)/python tools/build_pdf.py --path-output _build/pdf
+	@if [ -d $(HTML) ]; then cp $(PDF) $(HTML)/book.pdf && echo "Copied into the website: $(HTML)/book.pdf"; fi
+
+pdf-test: $(STAMP)
+	$(BIN)/python -m pytest tests/test_pdf.py -m pdf -q
 
 # --- the reader and student editions -------------------------------------------
 # Plain notebooks (no MyST) for Jupyter, Colab, VS Code, from the executed chapters; the
@@ -157,6 +176,28 @@ student: notebooks
 	@rm -rf _student
 	$(BIN)/python tools/student_edition.py --reader _notebooks/chapters _student/chapters
 	@echo "Student edition written to $(CURDIR)/_student/chapters"
+
+# --- grading the student edition (nbgrader, outside the book's lock) -----------------
+# nbgrader and the few packages it needs beyond the lock go into .venv/grade-packages/ (pip
+# --target, --no-deps); tools/grade.py runs it on the book's own environment. Submissions:
+# SUBMISSIONS/<student>/<chapter>.ipynb or SUBMISSIONS/<student>.ipynb; scores -> $(GRADES).
+.PHONY: grade grade-check
+GRADE_PKGS  := $(VENV)/grade-packages
+GRADE_STAMP := $(GRADE_PKGS)/.installed
+GRADES      ?= grades.csv
+
+$(GRADE_STAMP): requirements-grade.txt $(STAMP)
+	@rm -rf $(GRADE_PKGS)
+	$(BIN)/python -m pip install --quiet --no-deps --target $(GRADE_PKGS) -r requirements-grade.txt
+	@touch $@
+
+grade: $(GRADE_STAMP)
+	@test -n "$(SUBMISSIONS)" || { echo "usage: make grade SUBMISSIONS=folder [GRADES=grades.csv]"; exit 1; }
+	@test -d _student/chapters || { echo "No student edition: run 'make student' first"; exit 1; }
+	$(BIN)/python tools/grade.py "$(SUBMISSIONS)" --edition _student/chapters --packages $(GRADE_PKGS) --out $(GRADES)
+
+grade-check: $(GRADE_STAMP)
+	GRADE_PACKAGES=$(GRADE_PKGS) $(BIN)/python -m pytest tests/test_grading.py -q -p no:cacheprovider
 
 # --- maintenance -------------------------------------------------------------
 lock:

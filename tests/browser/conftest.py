@@ -13,7 +13,9 @@ sys.path.insert(0, os.path.dirname(__file__))
 from find_chromium import find_chromium  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
+# The built site; BOOK_HTML points the tests at another build (e.g. one made with
+# `jupyter-book build . --path-output /tmp/x`: BOOK_HTML=/tmp/x/_build/html).
+HTML = pathlib.Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 
 # The same flags the machine's own probe uses: without the background-networking
 # ones, Chromium itself tries to reach Google's hosts at every start.
@@ -68,7 +70,8 @@ def is_local(url):
 
 def open_page(browser, url, **context_options):
     """Open ``url`` in a fresh context that refuses every request leaving the machine, and wait
-    for MathJax to finish (a page without MathJax fails its tests, not this helper).
+    for MathJax to finish if the page loads it (a page without MathJax fails its tests, not
+    this helper); a page that redirects is followed.
     Return (context, page, outside): ``outside`` lists the refused URLs, and keeps growing
     while the page is open."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -87,9 +90,19 @@ def open_page(browser, url, **context_options):
     page = context.new_page()
     page.goto(url, wait_until="load")
     try:
-        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
-                               timeout=60_000)
-        page.evaluate("() => MathJax.startup.promise")
+        page.wait_for_function(MATHJAX_STARTED_JS, timeout=60_000)
+        page.evaluate("() => window.MathJax && MathJax.startup ? MathJax.startup.promise : null")
     except PlaywrightTimeoutError:
         pass
     return context, page, outside
+
+
+# MathJax has started (its promise resolves when every equation is typeset), or the page does
+# not load MathJax (search, the index of terms) and has loaded; never on a redirecting page
+# (index.html -> intro.html), whose successor is waited for instead.
+MATHJAX_STARTED_JS = """() => {
+  if (document.querySelector('meta[http-equiv="Refresh" i]')) return false;
+  if (document.querySelector('script[src*="mathjax"]'))
+    return !!(window.MathJax && MathJax.startup && MathJax.startup.promise);
+  return document.readyState === 'complete';
+}"""
