@@ -139,14 +139,15 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_rnn.py
 
 # --- the PDF -------------------------------------------------------------------
-# The whole book as one PDF: Jupyter Book's single-page HTML (built into _build/pdf, apart
-# from the website) printed by headless Chromium, the browser the browser tests use, with
-# MathJax served by the book itself (tools/build_pdf.py says why not LaTeX). When the website
-# is built, the PDF is also copied into it: the front page links to book.pdf.
+# The whole book as one PDF: Jupyter Book's single-page HTML (built in _build/pdf/_build with
+# its own doctrees, apart from the website, so that it can run beside `make book`) printed by
+# headless Chromium, the browser the browser tests use, with MathJax served by the book
+# itself (tools/build_pdf.py says why not LaTeX). When the website is built, the PDF is also
+# copied into it: the front page links to book.pdf.
 PDF := _build/pdf/book.pdf
 
 pdf: $(STAMP) $(MATHJAX)
-	$(BIN)/python tools/build_pdf.py --path-output _build/pdf
+	$(BIN)/python tools/build_pdf.py --path-output _build/pdf --out $(PDF)
 	@if [ -d $(HTML) ]; then cp $(PDF) $(HTML)/book.pdf && echo "Copied into the website: $(HTML)/book.pdf"; fi
 
 pdf-test: $(STAMP)

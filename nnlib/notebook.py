@@ -1,6 +1,6 @@
 """Helpers for running the book's chapters as notebooks.
 
-``glue`` hands a computed value to the book's prose (myst-nb's ``{glue:text}``
+``glue`` hands a computed value to the book's prose (myst-nb's ``glue:text``
 role), so that no number in the text is typed by hand. When the chapter runs
 outside the book's toolchain (Colab, a bare JupyterHub) myst-nb may be missing;
 then ``glue`` simply displays the value (or does nothing when ``display=False``),

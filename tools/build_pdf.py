@@ -1,6 +1,6 @@
 """Build the whole book as one PDF: Jupyter Book's single-page HTML, printed by headless Chromium.
 
-    python tools/build_pdf.py [--path-output DIR] [--no-build]
+    python tools/build_pdf.py [--path-output DIR] [--out PDF] [--no-build]
 
 1. ``jupyter-book build . -W -n --keep-going --builder singlehtml --path-output DIR`` (DIR is
    the project, by default) writes ``DIR/_build/singlehtml``. It shares the website's doctrees
@@ -284,6 +284,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path-output", default=str(ROOT),
                         help="as jupyter-book's: the build goes to PATH_OUTPUT/_build (default: .)")
+    parser.add_argument("--out", default=None,
+                        help="where to write the PDF (default: PATH_OUTPUT/_build/pdf/book.pdf)")
     parser.add_argument("--no-build", action="store_true",
                         help="print the existing singlehtml build without rebuilding it")
     args = parser.parse_args(argv)
@@ -295,7 +297,7 @@ def main(argv=None):
     else:
         html_dir = build_singlehtml(path_output)
     built = time.perf_counter()
-    pdf = path_output / "_build" / "pdf" / "book.pdf"
+    pdf = pathlib.Path(args.out).resolve() if args.out else path_output / "_build" / "pdf" / "book.pdf"
     print_pdf(html_dir, pdf)
     done = time.perf_counter()
     print(f"PDF written: {pdf} ({pdf.stat().st_size / 1e6:.1f} MB; "

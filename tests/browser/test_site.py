@@ -1,8 +1,8 @@
 """Open the built site in a real browser and check what a reader would see.
 
-For the index page and every chapter: MathJax 3 (served by the site itself) has
-typeset every equation, no raw TeX delimiters are left in the prose, and no request
-left the machine. Chapters must also offer the launch buttons (Binder, Colab,
+For the index page, every chapter and every page of the back matter (appendices,
+bibliography): MathJax 3 (served by the site itself) has typeset every equation, no raw
+TeX is left in the prose, and no request left the machine. Chapters must also offer the launch buttons (Binder, Colab,
 JupyterHub) and the download button.
 """
 import re
@@ -15,9 +15,13 @@ from conftest import HTML, open_page
 pytestmark = pytest.mark.browser
 
 CHAPTERS = sorted(p.relative_to(HTML).as_posix() for p in (HTML / "chapters").glob("*.html"))
-PAGES = ["index.html", *CHAPTERS]
+BACK_MATTER = sorted(p.relative_to(HTML).as_posix() for p in (HTML / "appendices").glob("*.html"))
+PAGES = ["index.html", *CHAPTERS, *BACK_MATTER, "bibliography.html"]
 
 RAW_TEX_MARKERS = ("$$", "\\(", "\\)", "\\[", "\\]", "\\begin{", "\\frac")
+# A TeX command left in the prose, such as "$\mathbf{u}" when Markdown cut an inline formula
+# in two (a line inside $...$ that starts with "+ " reads as a list item).
+RAW_TEX_COMMAND = re.compile(r"\$?\\[A-Za-z]{2,}")
 
 # Text of the page with code, scripts and typeset math removed: what is left is prose,
 # where a raw TeX delimiter means MathJax did not typeset something.
@@ -35,7 +39,7 @@ TEXT_OUTSIDE_CELLS_JS = """() => {
   body.querySelectorAll('script, style, .cell, mjx-container').forEach(e => e.remove());
   return body.textContent;
 }"""
-RAW_MYST = re.compile(r"\{(?:list-table|table|figure|glue(?::text)?|eq|ref|numref|doc|cite(?::[pt])?|prf:\w+|"
+RAW_MYST = re.compile(r"\{(?:list-table|table|figure|glue(?::text)?|eq|ref|numref|doc|cite(?::[pt])?|prf:\w+|term|index|py:\w+|"
                       r"exercise|solution|admonition|note|tip|warning|math)\}")
 
 MATH_STATS_JS = """() => ({
@@ -75,7 +79,10 @@ def pages(browser, site_url):
 
 @pytest.mark.parametrize("name", PAGES)
 def test_mathjax_is_served_locally_and_loaded(pages, name):
-    assert str(pages[name]["math"]["version"]).startswith("3."), pages[name]["math"]
+    stats = pages[name]["math"]
+    if name in CHAPTERS or stats["math"]:  # pages without math need not load MathJax
+        assert str(stats["version"]).startswith("3."), stats
+    assert stats["untypeset"] == []
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -96,6 +103,13 @@ def test_no_raw_tex_left_in_prose(pages, name):
     prose = pages[name]["prose"]
     leftovers = [m for m in RAW_TEX_MARKERS if m in prose]
     assert leftovers == [], [prose[max(0, prose.find(m) - 60): prose.find(m) + 60] for m in leftovers]
+    commands = [prose[max(0, m.start() - 60): m.end() + 20] for m in RAW_TEX_COMMAND.finditer(prose)]
+    assert commands == [], commands
+
+
+def test_raw_tex_command_pattern_catches_a_cut_formula():
+    assert RAW_TEX_COMMAND.search("taking the inner product with u, $\\mathbf{u}^\\top w")
+    assert not RAW_TEX_COMMAND.search("the gradient is 0.25 at z = 0 (see eq. (3.4)); C:/path")
 
 
 @pytest.mark.parametrize("name", PAGES)
