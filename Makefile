@@ -111,10 +111,10 @@ COMPAT      := .venv-compat
 COMPAT_PY   ?= $(shell for p in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/python3.13 python3; do \
                  $$p -c 'import sys; assert sys.version_info >= (3, 11)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 COMPAT_STAMP := $(COMPAT)/.installed
-# Tests of the book's own tooling (structure, reader edition, browser), which need the
+# Tests of the book's own tooling (structure, reader edition, browser, PDF, API reference), which need the
 # book's toolchain (Jupyter Book, myst-nb, Playwright) and run in `make test` only.
 COMPAT_NOT_NNLIB := --ignore=tests/browser --ignore=tests/test_book_structure.py --ignore=tests/test_reader_edition.py \
-                    --ignore=tests/test_pdf.py
+                    --ignore=tests/test_pdf.py --ignore=tests/test_api_reference.py
 
 $(COMPAT_STAMP): requirements-compat.txt
 	@test -n "$(COMPAT_PY)" || { echo "make compat needs Python 3.11 or newer"; exit 1; }
