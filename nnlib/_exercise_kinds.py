@@ -13,8 +13,11 @@ import numpy as np
 SALT = "mathematics-behind-neural-networks/exercises/v1"
 
 
-class NotAnsweredError(NotImplementedError):
-    """A part of an exercise still holds the template's ``...``."""
+class NotAnsweredError(Exception):
+    """A part of an exercise still holds the template's ``...``: the student has not answered it yet.
+
+    Not an ``AssertionError``, so that "not answered" and "wrong" stay distinguishable.
+    """
 
 
 class WrongAnswer(AssertionError):

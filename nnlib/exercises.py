@@ -18,7 +18,7 @@ shows the answer:
 
 For autograders (nbgrader runs the check cells as tests): a wrong answer raises
 ``AssertionError`` with the message, an answer left as ``...`` raises
-:class:`NotAnsweredError` (a ``NotImplementedError``), and a right one prints one line.
+:class:`NotAnsweredError` (not an ``AssertionError``), and a right one prints one line.
 The checks, tolerances and templates are in ``nnlib._exercise_registry``; the fingerprints in
 ``nnlib._exercise_fingerprints`` are written by ``tools/exercise_fingerprints.py`` from
 reference solutions kept outside the package. Used by the exercises of chapters 1 to 10.
@@ -78,7 +78,7 @@ def check(label, /, **answers):
     TypeError
         A part is missing or an unknown name is given (the message names the expected parts).
     NotAnsweredError
-        A part is still ``...`` (a ``NotImplementedError``).
+        A part is still ``...``: not answered yet.
     AssertionError
         A part is wrong; the message says which part and where, not what the answer is.
     """
