@@ -1,7 +1,7 @@
 """Reference answers to the self-checking exercises, kept OUTSIDE nnlib.
 
 ``tools/exercise_fingerprints.py`` turns the numbers, arrays, expressions and choices here into
-the fingerprints of ``nnlib/_exercise_fingerprints.py``; ``tests/test_exercises.py`` checks that
+the fingerprints of ``nnlib/exercises/fingerprints.json``; ``tests/test_exercises.py`` checks that
 every answer here passes ``nnlib.exercises.check`` (the functions too) and that the package holds
 none of these values in plain form. Each answer follows the chapter's solution.
 """

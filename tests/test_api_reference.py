@@ -34,7 +34,9 @@ import nnlib
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 PAGE = ROOT / "appendices" / "api.md"
 PACKAGE = pathlib.Path(nnlib.__file__).parent
-MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("_"))
+# Public modules and public subpackages (the course kit, nnlib/exercises/).
+MODULES = sorted([p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("_")]
+                 + [p.parent.name for p in PACKAGE.glob("*/__init__.py") if not p.parent.name.startswith("_")])
 
 # Modules whose functions and classes compute a formula that their docstring must state.
 FORMULA_MODULES = {
@@ -86,6 +88,11 @@ def _explicit():
 
 
 # ------------------------------------------------------------- public names
+def _private(module):
+    """Whether a dotted module name has a private part: ``nnlib._validation``, ``nnlib.exercises._check``."""
+    return any(part.startswith("_") for part in module.split("."))
+
+
 def _public_objects():
     """{canonical path: object} for every public function and class of nnlib."""
     found = {}
@@ -98,15 +105,15 @@ def _public_objects():
             home = obj.__module__
             if home == mod.__name__:
                 found[f"{home}.{attr}"] = obj
-            elif exported is not None and attr in exported and home.startswith("nnlib._"):
+            elif exported is not None and attr in exported and _private(home):
                 found[f"{mod.__name__}.{attr}"] = obj   # exported from a private module
     for attr in nnlib.__all__:
         obj = getattr(nnlib, attr)
         if inspect.isfunction(obj) or inspect.isclass(obj):
             home = obj.__module__
-            assert not home.startswith("nnlib._") or any(v is obj for v in found.values()), (
+            assert not _private(home) or any(v is obj for v in found.values()), (
                 f"nnlib.{attr} is defined in the private module {home} and no public module exports it")
-            if not home.startswith("nnlib._"):
+            if not _private(home):
                 found.setdefault(f"{home}.{attr}", obj)
     return found
 
@@ -144,8 +151,9 @@ def _is_documented(path, obj):
     if options is None or "members" not in options or options["members"]:
         return False                                    # no automodule, or an explicit member list
     exported = getattr(importlib.import_module(module), "__all__", None)
-    if exported is not None and path.rpartition(".")[2] not in exported and "ignore-module-all" not in options:
-        return False                                    # autodoc follows the module's __all__
+    if exported is not None and "ignore-module-all" not in options:
+        # autodoc follows the module's __all__, and documents what it names wherever it is defined
+        return path.rpartition(".")[2] in exported
     return obj.__module__ == module or "imported-members" in options
 
 
@@ -322,7 +330,7 @@ def test_built_inventory_has_every_public_name():
     it is older than nnlib's sources or the page (it would describe other code).
     """
     inventory = ROOT / "_build" / "html" / "objects.inv"
-    sources = [PAGE, *PACKAGE.glob("*.py")]
+    sources = [PAGE, *PACKAGE.rglob("*.py")]
     if not inventory.is_file() or inventory.stat().st_mtime < max(p.stat().st_mtime for p in sources):
         pytest.skip("no up-to-date build in _build/html")
     posixpath = importlib.import_module("posixpath")

@@ -7,6 +7,7 @@
 - ``tools/publish_editions.py`` lays out the ``notebooks`` and ``student`` branches so that
   the setup cell finds nnlib beside the chapters, and publishes them keeping their history.
 """
+import fnmatch
 import importlib.machinery
 import importlib.util
 import json
@@ -129,6 +130,24 @@ def test_nnlib_lower_bounds_are_the_compatibility_floor():
     assert project["license"] == "MIT"  # an SPDX expression, not the deprecated table
 
 
+def test_pyproject_ships_every_subpackage_and_data_file_of_nnlib():
+    """A wheel (Colab installs one from the notebooks branch) holds every package and data file."""
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    nnlib_dir = ROOT / "nnlib"
+    packages = {".".join(p.parent.relative_to(ROOT).parts) for p in nnlib_dir.rglob("__init__.py")}
+    assert "nnlib.exercises" in packages
+    assert set(tool["packages"]) == packages
+    data = [p for p in nnlib_dir.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
+            and "__pycache__" not in p.parts]
+    assert {p.name for p in data} >= {"fingerprints.json"}
+    for path in data:  # the innermost package's globs must match the file
+        owner = max((q for q in packages if path.relative_to(ROOT).as_posix().startswith(q.replace(".", "/") + "/")),
+                    key=len)
+        inside = path.relative_to(ROOT / owner.replace(".", "/")).as_posix()
+        globs = tool["package-data"].get(owner, [])
+        assert any(fnmatch.fnmatch(inside, g) for g in globs), f"{path.relative_to(ROOT)} is not package data of {owner}"
+
+
 # --- the published branches ---------------------------------------------------------------
 @pytest.fixture
 def fake_root(tmp_path, monkeypatch):
@@ -155,6 +174,19 @@ def test_branch_layout_lets_the_setup_cell_find_nnlib(fake_root, tmp_path):
         assert (out / name).is_file(), name
     assert "abc123" in (out / "README.md").read_text()
     assert not list(out.rglob("__pycache__"))
+    assert (out / "nnlib" / "exercises" / "fingerprints.json").is_file()  # the kit's data file goes along
+
+
+def test_the_exercises_check_in_hub_mode_from_the_published_branch(fake_root, tmp_path):
+    """On a hub, nnlib is the folder beside chapters/ (the setup cell puts .. on sys.path), not installed."""
+    out = publish_editions.stage("student", tmp_path / "out", source_sha="abc123")
+    code = ("import sys; sys.path.insert(0, '..'); import nnlib.exercises as e; "
+            "print(e.__file__); e.check('ex-ch1-count', per_layer=[100480, 8256, 650], first_share=0.9186, h=126)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=out / "chapters", capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    where, verdict = done.stdout.splitlines()
+    assert pathlib.Path(where).resolve() == (out / "nnlib" / "exercises" / "__init__.py").resolve()
+    assert verdict == "ex-ch1-count: correct (3 parts checked)"
 
 
 def test_publish_pushes_each_branch_and_keeps_its_history(fake_root, tmp_path, monkeypatch):
@@ -175,6 +207,7 @@ def test_publish_pushes_each_branch_and_keeps_its_history(fake_root, tmp_path, m
     files = subprocess.run(["git", "-C", str(origin), "ls-tree", "-r", "--name-only", "student"],
                            check=True, capture_output=True, text=True).stdout.split()
     assert "chapters/01_intro.ipynb" in files and "nnlib/__init__.py" in files
+    assert "nnlib/exercises/fingerprints.json" in files
 
 
 def test_main_stages_only_the_branches_asked_for(fake_root, tmp_path):
@@ -188,7 +221,7 @@ import nbformat  # noqa: E402
 import student_edition  # noqa: E402
 
 from nnlib import exercises  # noqa: E402
-from nnlib._exercise_registry import EXERCISES  # noqa: E402
+from nnlib.exercises import EXERCISES  # noqa: E402
 
 CHAPTER_PATHS = sorted((ROOT / "chapters").glob("*.ipynb"))
 

@@ -17,8 +17,7 @@ import pytest
 
 import nnlib
 from nnlib import exercises
-from nnlib._exercise_kinds import Array, Expression, Number
-from nnlib._exercise_registry import EXERCISES, WRITTEN
+from nnlib.exercises import EXERCISES, WRITTEN, Array, Expression, Number
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
@@ -206,8 +205,8 @@ def test_tolerance_accepts_values_near_a_bin_edge():
 
 
 def test_fingerprints_are_current():
-    current = (ROOT / "nnlib" / "_exercise_fingerprints.py").read_text(encoding="utf-8")
-    assert current == exercise_fingerprints.module_text(), "run: python tools/exercise_fingerprints.py"
+    current = (ROOT / "nnlib" / "exercises" / "fingerprints.json").read_text(encoding="utf-8")
+    assert current == exercise_fingerprints.data_text(), "run: python tools/exercise_fingerprints.py"
 
 
 def _numbers(value):
@@ -230,8 +229,9 @@ def _reference_numbers():
 
 
 def test_the_package_holds_no_reference_value_in_plain_form():
-    package = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "nnlib").glob("_exercise*.py"))
-    package += (ROOT / "nnlib" / "exercises.py").read_text(encoding="utf-8")
+    kit = sorted((ROOT / "nnlib" / "exercises").iterdir())
+    assert {p.name for p in kit} >= {"__init__.py", "_registry.py", "fingerprints.json"}
+    package = "\n".join(p.read_text(encoding="utf-8") for p in kit if p.suffix in (".py", ".json"))
     shown = set()
     for x in _reference_numbers():
         forms = {repr(x), f"{x:g}", f"{x:.4f}", f"{x:.3f}"}

@@ -2,7 +2,7 @@
 
 Reads every exercise of the chapters (its label, title, and the difficulty and time that open
 its text, ``(routine, ~10 min) ``, ``(standard, ~20 min) `` or ``(hard, ~45 min) ``) and the
-registry of automatic checks (``nnlib._exercise_registry``), and writes
+registry of automatic checks (``nnlib.exercises.EXERCISES``), and writes
 ``appendices/_exercise_table.md``, which ``appendices/instructors.md`` includes. An exercise
 without a difficulty label is an error, so the table cannot drift from the chapters.
 It also writes ``appendices/_hub_links.md``: one nbgitpuller link per chapter into the published
@@ -49,14 +49,14 @@ def exercises(chapters=ROOT / "chapters"):
 
 
 def _checked(label):
-    from nnlib._exercise_registry import EXERCISES, WRITTEN  # noqa: PLC0415
+    from nnlib.exercises import EXERCISES, WRITTEN  # noqa: PLC0415
 
     if label in EXERCISES:
         kinds = collections.Counter(KIND_NAMES[p.kind] for p in EXERCISES[label].parts.values())
         return "yes: " + ", ".join(f"{n} {k}s" if n > 1 else f"{k}" for k, n in kinds.items())
     if label in WRITTEN:
         return "no: " + WRITTEN[label]
-    raise ValueError(f"{label} is neither checked (nnlib._exercise_registry.EXERCISES) nor listed in WRITTEN")
+    raise ValueError(f"{label} is neither checked (nnlib.exercises.EXERCISES) nor listed in nnlib.exercises.WRITTEN")
 
 
 def _cell(text):

@@ -89,14 +89,13 @@ def _nbgrader(grade_id, *, grade, solution, points=None):
 def check_cells(label):
     """The answer cell and the check cell that follow the auto-checked exercise ``label``."""
     from nnlib import exercises
-    from nnlib._exercise_registry import EXERCISES
 
     answer = nbformat.v4.new_code_cell(exercises.answer_template(label))
     answer.metadata["nbgrader"] = _nbgrader(f"{label}-answer", grade=False, solution=True)
     answer.metadata["tags"] = ["answer"]
     check = nbformat.v4.new_code_cell(exercises.check_call(label))
     check.metadata["nbgrader"] = _nbgrader(f"{label}-check", grade=True, solution=False,
-                                           points=EXERCISES[label].points)
+                                           points=exercises.EXERCISES[label].points)
     check.metadata.update(tags=["check"], editable=False, deletable=False)
     answer.id, check.id = f"{label}-answer"[:64], f"{label}-check"[:64]
     return [answer, check]

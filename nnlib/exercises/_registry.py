@@ -1,28 +1,19 @@
 """The self-checking exercises of chapters 1 to 10: parts, kinds, tolerances, answer templates.
 
 Keyed by the exercises' labels (which never change). Numbers, arrays, expressions and choices
-are checked against the fingerprints in ``_exercise_fingerprints`` (no plain answer here);
-functions are checked by the checkers in ``_exercise_checks``, against nnlib, finite
-differences or the property the exercise states. Exercises that are proofs, derivations or
-open experiments have no entry: ``WRITTEN`` says why.
+are checked against the fingerprints in ``fingerprints.json`` (no plain answer here); functions
+are checked by the checkers of ``_checks_networks``, ``_checks_derivatives`` and
+``_checks_training``, against nnlib, finite differences or the property the exercise states.
+Exercises that are proofs, derivations or open experiments have no entry: see ``_written``.
 """
-from dataclasses import dataclass, field
-
-from . import _exercise_checks as fc
-from ._exercise_kinds import Array, Choice, Expression, Function, Number
-
-
-@dataclass
-class Exercise:
-    chapter: int
-    title: str
-    parts: dict
-    note: str = ""
-    points: int = field(default=1)
-
-
-def _fn(what, checker, template):
-    return Function(what, checker, template)
+from . import _checks_derivatives as der
+from . import _checks_networks as net
+from . import _checks_training as trn
+from ._choices import Choice
+from ._exercise import Exercise
+from ._expressions import Expression
+from ._functions import Function
+from ._numbers import Array, Number
 
 
 EXERCISES = {
@@ -41,15 +32,15 @@ EXERCISES = {
         "h": Number("the smallest hidden width h", integer=True),
     }),
     "ex-ch1-convert": Exercise(1, "From column vectors to rows", {
-        "to_rows": _fn("the book's W1, b1, W2, b2 from U, c, v, d", fc.check_to_rows,
-                       fc.T_TO_ROWS),
+        "to_rows": Function("the book's W1, b1, W2, b2 from U, c, v, d", net.check_to_rows,
+                       net.T_TO_ROWS),
     }),
     "ex-ch1-linear": Exercise(1, "Why the activation must be nonlinear", {
-        "collapse": _fn("the single layer's W, b from two identity layers", fc.check_collapse,
-                        fc.T_COLLAPSE),
+        "collapse": Function("the single layer's W, b from two identity layers", net.check_collapse,
+                        net.T_COLLAPSE),
     }, note="The rank argument is a proof: compare it with the solution on the website."),
     "ex-ch1-redundant": Exercise(1, "Two output units for two classes", {
-        "to_sigmoid": _fn("the equivalent one-unit sigmoid layer", fc.check_to_sigmoid, fc.T_TO_SIGMOID),
+        "to_sigmoid": Function("the equivalent one-unit sigmoid layer", net.check_to_sigmoid, net.T_TO_SIGMOID),
     }, note="Parts (a) and (c) are arguments in words: compare them with the solution on the website."),
     # --- chapter 2 ---------------------------------------------------------------------------
     "ex-ch2-hand": Exercise(2, "Two epochs by hand", {
@@ -71,7 +62,7 @@ EXERCISES = {
                                     ["eps"], [(0.1,), (0.5,), (0.9,)]),
     }, note="Write correct_bound with a SymPy symbol eps = sp.Symbol('eps') or as a function lambda eps: ..."),
     "ex-ch2-pocket": Exercise(2, "The pocket algorithm", {
-        "pocket": _fn("the pocket algorithm", fc.check_pocket, fc.T_POCKET),
+        "pocket": Function("the pocket algorithm", trn.check_pocket, trn.T_POCKET),
         "can_be_lower": Choice("can the pocket's training accuracy be lower than the last weights'?",
                                ("yes", "no")),
     }),
@@ -81,10 +72,10 @@ EXERCISES = {
                            ("tanh_grad", "sigmoid_grad")),
     }, note="'tanh_grad' means 1 - tanh(z)**2, 'sigmoid_grad' means 4 * sigmoid_grad(2 * z)."),
     "ex-act-temperature": Exercise(3, "Softmax with a temperature", {
-        "jacobian": _fn("the Jacobian of softmax(z / tau)", fc.check_temperature_jacobian, fc.T_JACOBIAN),
+        "jacobian": Function("the Jacobian of softmax(z / tau)", der.check_temperature_jacobian, der.T_JACOBIAN),
     }),
     "ex-act-log-softmax": Exercise(3, "The log-softmax", {
-        "log_softmax": _fn("a stable log-softmax", fc.check_log_softmax, fc.T_LOG_SOFTMAX),
+        "log_softmax": Function("a stable log-softmax", der.check_log_softmax, der.T_LOG_SOFTMAX),
     }),
     "ex-act-window": Exercise(3, "The window in which a sigmoid passes gradient on", {
         "width": Expression("the width Delta(w) of the window, a formula in w",
@@ -98,17 +89,17 @@ EXERCISES = {
         "first_share": Number("the first layer's share, a fraction between 0 and 1", tol=1e-3),
     }),
     "ex-mlp-linear": Exercise(4, "Linear layers collapse", {
-        "collapse3": _fn("the single Dense(2, 1) layer's W, b", fc.check_collapse3, fc.T_COLLAPSE3),
+        "collapse3": Function("the single Dense(2, 1) layer's W, b", net.check_collapse3, net.T_COLLAPSE3),
     }),
     "ex-mlp-region": Exercise(4, "Design a network for a region", {
-        "triangle": _fn("a network for the triangle", fc.check_triangle, fc.T_TRIANGLE),
-        "union": _fn("a network for the triangle and the square", fc.check_union, fc.T_UNION),
+        "triangle": Function("a network for the triangle", net.check_triangle, net.T_TRIANGLE),
+        "union": Function("a network for the triangle and the square", net.check_union, net.T_UNION),
     }),
     "ex-mlp-xor-skip": Exercise(4, "XOR with one hidden unit and a skip connection", {
-        "weights": _fn("the seven weights (w1, w2, b, v1, v2, u, c)", fc.check_xor_skip, fc.T_XOR_SKIP),
+        "weights": Function("the seven weights (w1, w2, b, v1, v2, u, c)", net.check_xor_skip, net.T_XOR_SKIP),
     }, note="Part (b) is a proof and (c) a question in words: see the solution on the website."),
     "ex-mlp-relu-interp": Exercise(4, "ReLU networks interpolate, with second-order accuracy", {
-        "relu_coefficients": _fn("c and v of the ReLU interpolant", fc.check_relu_interp, fc.T_RELU_INTERP),
+        "relu_coefficients": Function("c and v of the ReLU interpolant", net.check_relu_interp, net.T_RELU_INTERP),
         "slope": Number("the log-log slope of the largest error against N", tol=0.1),
     }),
     # --- chapter 5 ---------------------------------------------------------------------------
@@ -117,8 +108,8 @@ EXERCISES = {
         "mae_constant": Choice("the constant that minimises the MAE", ("mean", "median", "mode", "midrange")),
     }),
     "ex-ch5-mse-softmax": Exercise(5, "The squared error through a softmax", {
-        "grad": _fn("the gradient of ||softmax(z) - y||^2 with respect to z", fc.check_mse_softmax_grad,
-                    fc.T_MSE_SOFTMAX),
+        "grad": Function("the gradient of ||softmax(z) - y||^2 with respect to z", der.check_mse_softmax_grad,
+                    der.T_MSE_SOFTMAX),
         "norm_saturated": Number("the norm of that gradient at z = (10, 0, 0), y = e_2", rtol=1e-3),
     }),
     "ex-ch5-smoothing": Exercise(5, "Label smoothing keeps the logits finite", {
@@ -139,7 +130,7 @@ EXERCISES = {
                                        ["r"], [(0.1,), (0.5,), (0.9,)]),
     }),
     "ex-ch6-nesterov": Exercise(6, "Nesterov's accelerated gradient", {
-        "nesterov_matrix": _fn("the 2 x 2 matrix T_N(lambda)", fc.check_nesterov, fc.T_NESTEROV),
+        "nesterov_matrix": Function("the 2 x 2 matrix T_N(lambda)", trn.check_nesterov, trn.T_NESTEROV),
     }),
     # --- chapter 7 ---------------------------------------------------------------------------
     "ex-bp-by-hand": Exercise(7, "Backpropagation by hand through a 1-1-1 network", {
@@ -149,7 +140,7 @@ EXERCISES = {
             ("db2", "dL/db2")]},
     }),
     "ex-bp-tanh-mse": Exercise(7, "Tanh hidden layer, squared-error output", {
-        "gradients": _fn("the four gradients", fc.check_tanh_mse, fc.T_TANH_MSE),
+        "gradients": Function("the four gradients", der.check_tanh_mse, der.T_TANH_MSE),
     }),
     "ex-bp-weight-decay": Exercise(7, "Weight decay", {
         "decay_factor": Expression("the factor that multiplies W in one step, a formula in eta and lam",
@@ -159,10 +150,10 @@ EXERCISES = {
         "effective_units": Number("how many hidden units such a network is worth", integer=True),
     }, note="Part (a) is a proof by induction: compare it with the solution on the website."),
     "ex-bp-residual": Exercise(7, "The backward pass of a residual block", {
-        "residual_backward": _fn("dL/dW, dL/db and dL/dX", fc.check_residual, fc.T_RESIDUAL),
+        "residual_backward": Function("dL/dW, dL/db and dL/dX", der.check_residual, der.T_RESIDUAL),
     }),
     "ex-bp-memory": Exercise(7, "The memory backpropagation needs", {
-        "stored_numbers": _fn("the count of stored numbers", fc.check_stored_numbers, fc.T_STORED),
+        "stored_numbers": Function("the count of stored numbers", der.check_stored_numbers, der.T_STORED),
         "first_m": Number("the smallest batch size m for which they outnumber the parameters", integer=True),
     }),
     # --- chapter 8 ---------------------------------------------------------------------------
@@ -173,7 +164,7 @@ EXERCISES = {
         "dense_params": Number("the parameters of the dense layer", integer=True),
     }),
     "ex-conv-1x1": Exercise(8, "A 1 x 1 convolution is a dense layer at every pixel", {
-        "dense_from_conv": _fn("the Dense layer's weights and bias", fc.check_1x1, fc.T_1X1),
+        "dense_from_conv": Function("the Dense layer's weights and bias", net.check_1x1, net.T_1X1),
     }),
     "ex-conv-overlap": Exercise(8, "Overlapping max pooling, by hand", {
         "pooled": Array("the output, 3 numbers", tol=1e-9),
@@ -188,7 +179,7 @@ EXERCISES = {
         "torch_params": Number("what PyTorch's nn.GRU reports", integer=True),
     }),
     "ex-rnn-bound": Exercise(9, "The vanishing-gradient bound, its converse, and non-normal matrices", {
-        "power": _fn("W_h^k in closed form", fc.check_power, fc.T_POWER),
+        "power": Function("W_h^k in closed form", trn.check_power, trn.T_POWER),
     }, note="Parts (a) and (b) are proofs: compare them with the solution on the website."),
     # --- chapter 10 --------------------------------------------------------------------------
     "ex-reg-adagrad": Exercise(10, "AdaGrad's step on a constant gradient", {
@@ -205,25 +196,6 @@ EXERCISES = {
         "trend": Choice("how alpha(h) changes with h", ("increases", "decreases", "constant")),
     }, note="The limit and the bound are proofs: compare them with the solution on the website."),
     "ex-reg-ista": Exercise(10, "Soft thresholding by proximal gradient descent", {
-        "ista": _fn("ISTA for the lasso", fc.check_ista, fc.T_ISTA),
+        "ista": Function("ISTA for the lasso", trn.check_ista, trn.T_ISTA),
     }),
-}
-
-#: Exercises with a written solution only, and why they have no automatic check.
-WRITTEN = {
-    "ex-ch1-polynomial": "a proof (a degree bound and a dimension argument)",
-    "ex-ch2-eta": "a proof by induction (with a numerical illustration)",
-    "ex-ch2-dual": "a proof (the dual form) and a kernel experiment",
-    "ex-act-symmetry": "a derivation by hand; the identities are stated in the exercise",
-    "ex-mlp-he": "a simulation whose numbers depend on the random network, and its interpretation",
-    "ex-ch5-kl": "a proof; the identity is stated in the exercise",
-    "ex-ch5-convexity": "a proof (convexity, the Hessian's null space)",
-    "ex-ch5-lse-bound": "a proof of stated bounds",
-    "ex-ch6-decay": "a derivation of stated results, checked by simulation",
-    "ex-conv-dilated": "a derivation; the identity is stated in the exercise",
-    "ex-conv-characterise": "a proof (if and only if)",
-    "ex-rnn-temperature": "two proofs of stated facts",
-    "ex-rnn-input-grad": "a measurement and its explanation; the numbers depend on the network",
-    "ex-rnn-tbptt": "an open implementation of a training loop",
-    "ex-reg-dropout-l2": "a proof; the identity is stated in the exercise",
 }
