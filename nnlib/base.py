@@ -26,13 +26,13 @@ code (and tests) written for scikit-learn catch them too.
 
 This module holds the base classes; the input checks (``check_X``, ``check_X_y``) are
 written in the private module ``nnlib._input_checks`` and exported from here, so that
-``from nnlib.base import check_X`` is the one way to reach them.
+``from nnlib.base import check_X`` is their public path.
 """
 import inspect
 
 import numpy as np
 
-# mlp.py uses the private two as well: one set of input rules for every estimator
+# mlp.py imports the two private helpers from here too: one set of input rules for every estimator
 from ._input_checks import _as_real_array, _check_y_given, check_X, check_X_y  # noqa: F401
 from ._sklearn_compat import _sklearn_compatible
 
