@@ -11,30 +11,21 @@ from .activations import (
     relu_grad,
     sigmoid,
     sigmoid_grad,
-    softmax,
-    softmax_jacobian,
-    softmax_jvp,
-    softmax_vjp,
     step,
     tanh,
     tanh_grad,
 )
+from .softmax_functions import log_softmax, softmax, softmax_jacobian, softmax_jvp, softmax_vjp
 from .adaptive import AdaGrad, Adam, AdamW, RMSProp
 from .base import BaseEstimator, ClassifierMixin, NotFittedError
-from .conv import AvgPool2D, Conv2D, Flatten, MaxPool2D, output_size
-from .gradient_check import gradcheck, numerical_gradient, relative_error
+from .backprop_check import gradcheck
+from .conv import Conv2D
+from .gradient_check import numerical_gradient, relative_error
+from .windows import col2im, im2col, output_size
 from .init import glorot_normal, glorot_uniform, he_normal, lecun_normal
-from .layers import (
-    Dense,
-    Identity,
-    LeakyReLU,
-    ReLU,
-    Sequential,
-    Sigmoid,
-    Softmax,
-    Step,
-    Tanh,
-)
+from .activation_layers import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
+from .layers import Dense, Sequential
+from .lstm import LSTM
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_grad,
@@ -45,6 +36,8 @@ from .losses import (
     mse,
     mse_grad,
     one_hot,
+    sequence_cross_entropy,
+    sequence_cross_entropy_grad,
     softmax_cross_entropy,
     softmax_cross_entropy_grad,
 )
@@ -53,25 +46,11 @@ from .notebook import glue, show_source
 from .optim import SGD, clip_grad_norm, gradient_descent
 from .perceptron import Perceptron
 from .plotting import draw_network, plot_decision_boundary
-from .recurrent import LSTM, RNN, orthogonal
-from .sequence import (
-    LastStep,
-    TimeDistributed,
-    book_text,
-    sequence_cross_entropy,
-    sequence_cross_entropy_grad,
-    softmax_with_temperature,
-    train_sequence,
-)
-from .regularization import (
-    Dropout,
-    dropout,
-    dropout_mask,
-    l1_penalty,
-    l1_penalty_grad,
-    l2_penalty,
-    l2_penalty_grad,
-)
+from .pooling import AvgPool2D, Flatten, MaxPool2D
+from .recurrent import RNN, orthogonal
+from .sequence import LastStep, TimeDistributed, book_text, softmax_with_temperature
+from .dropout_layer import Dropout, dropout, dropout_mask
+from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_grad
 from .schedules import CosineLR, LinearWarmup, Scheduled, StepLR
 from .training import History, train
 
@@ -162,5 +141,7 @@ __all__ = [
     "sequence_cross_entropy_grad",
     "softmax_with_temperature",
     "book_text",
-    "train_sequence",
+    "col2im",
+    "im2col",
+    "log_softmax",
 ]

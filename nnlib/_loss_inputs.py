@@ -6,6 +6,7 @@ Each returns its argument as a float array after checking it, or raises a
 import numpy as np
 
 from ._validation import as_float_array, check_same_shape
+from .labels import one_hot
 
 
 def _prediction(x, name):
@@ -43,3 +44,43 @@ def _binary_inputs(p, y, name_p):
     y = _target(y, p, name_p)
     _check_unit_interval(y, "y")
     return p, y
+
+
+def _class_targets(y, x, name_x):
+    """Integer labels (m,) or simplex rows (m, K) -> float rows (m, K) of x's dtype."""
+    if x.ndim != 2:
+        raise ValueError(f"{name_x} must have shape (m, K), got shape {x.shape}")
+    if np.ndim(y) == 1 and not isinstance(y, (str, bytes)):
+        if len(y) != x.shape[0]:
+            raise ValueError(f"y has {len(y)} labels but {name_x} has {x.shape[0]} rows")
+        return one_hot(y, x.shape[1]).astype(x.dtype)
+    y = _target(y, x, name_x)
+    _check_simplex(y, "y")
+    return y
+
+
+def _regression_inputs(y_hat, y):
+    y_hat = _prediction(y_hat, "y_hat")
+    return y_hat, _target(y, y_hat, "y_hat")
+
+
+def _probability_inputs(p, y):
+    p, y = _binary_inputs(p, y, "p")
+    _check_unit_interval(p, "p")
+    return p, y
+
+
+def _logit_inputs(z, y):
+    return _binary_inputs(z, y, "z")
+
+
+def _categorical_inputs(probs, y):
+    probs = _prediction(probs, "probs")
+    y = _class_targets(y, probs, "probs")
+    _check_simplex(probs, "probs")
+    return probs, y
+
+
+def _softmax_inputs(logits, y):
+    logits = _prediction(logits, "logits")
+    return logits, _class_targets(y, logits, "logits")

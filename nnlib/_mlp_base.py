@@ -7,12 +7,15 @@ to keep both modules short enough to read whole.
 """
 import numpy as np
 
+from ._buffers import pack
 from ._validation import check_positive_int
+from .activation_layers import ReLU, Sigmoid, Tanh
 from .adaptive import AdaGrad, Adam, RMSProp
 from .base import BaseEstimator, check_is_fitted, check_X
-from .layers import Dense, ReLU, Sequential, Sigmoid, Tanh
+from .layers import Dense, Sequential
 from .optim import SGD
-from .training import History, _pack, _train_checked
+from .regularization import l2_penalty_grad
+from .training import train
 
 #: activation name -> (layer class, initialiser of the Dense layer before it)
 ACTIVATIONS = {"relu": (ReLU, "he_normal"), "tanh": (Tanh, "glorot_uniform"),
@@ -23,17 +26,14 @@ SOLVERS = {"sgd": lambda e: SGD(lr=e.lr, momentum=e.momentum),
            "rmsprop": lambda e: RMSProp(lr=e.lr, eps=e.epsilon), "adagrad": lambda e: AdaGrad(lr=e.lr)}
 
 
-class _L2Step:
-    """``optimizer``'s step after adding (alpha / m) W to each weight gradient (m: the batch's size)."""
-
-    def __init__(self, optimizer, model, alpha):
-        self.optimizer, self.alpha, self.dense = optimizer, alpha, [x for x in model.layers if isinstance(x, Dense)]
-
-    def step(self, params, grads):
-        scale = self.alpha / self.dense[0]._X.shape[0]   # the first layer's input is the batch
-        for layer in self.dense:
-            layer.dW += scale * layer.W                  # gradient of alpha / (2 m) ||W||^2
-        self.optimizer.step(params, grads)
+def _l2_hook(alpha):
+    """``train``'s grad_hook for the penalty alpha / (2 m) sum ||W||^2 of a batch of m examples."""
+    def add_penalty_gradient(params, grads, m):
+        weights = [(p, g) for p, g in zip(params, grads) if p.ndim == 2]   # not the biases
+        penalty = l2_penalty_grad.unchecked([p for p, _ in weights], alpha / m)
+        for (_, g), dg in zip(weights, penalty):
+            g += dg                                      # g <- g + (alpha / m) W
+    return add_penalty_gradient
 
 
 class _BaseMLP(BaseEstimator):
@@ -148,7 +148,7 @@ class _BaseMLP(BaseEstimator):
             layers += [Dense(width, size, init=init, rng=rng, dtype=dtype), layer_class()]
             width = size
         output = Dense(width, n_out, init="glorot_uniform", rng=rng, dtype=dtype)
-        return _pack(Sequential(layers + [output]))   # flat parameters: a faster SGD step
+        return pack(Sequential(layers + [output]))    # one buffer: one optimiser update per step
 
     def _fit(self, X, y, n_out, loss):
         """Build and train the network on checked ``X`` (m, n) and ``y`` (labels or (m, n_out) targets)."""
@@ -156,48 +156,44 @@ class _BaseMLP(BaseEstimator):
         epochs = check_positive_int(self.epochs, "epochs")
         batch_size = check_positive_int(self.batch_size, "batch_size")
         self.model_ = self._build(X.shape[1], n_out, sizes, dtype, rng)
-        y = y.astype(dtype) if y.dtype.kind == "f" else y
-        X = X.astype(dtype, copy=False)
-        if self.alpha > 0:
-            optimizer = _L2Step(optimizer, self.model_, float(self.alpha))
-        if not self.early_stopping:
-            self.history_ = _train_checked(self.model_, X, y, loss, optimizer, epochs, batch_size, rng, None)
-        else:
-            self._fit_early_stopping(X, y, loss, optimizer, epochs, batch_size, rng)
+        hook = _l2_hook(float(self.alpha)) if self.alpha > 0 else None
+        callback = None
+        if self.early_stopping:
+            X, y, callback = self._early_stopping(X, y, rng)
+        self.history_ = train(self.model_, X, y, loss=loss, optimizer=optimizer, epochs=epochs,
+                              batch_size=batch_size, rng=rng, grad_hook=hook, callback=callback)
+        if self.early_stopping:
+            for p, saved in zip(self.model_.parameters(), self._best_params):
+                p[...] = saved                           # the best epoch's weights
+            del self._best_params
         self.loss_curve_ = list(self.history_.loss)
         self.n_features_in_, self.n_iter_ = X.shape[1], len(self.loss_curve_)
         return self
 
-    def _fit_early_stopping(self, X, y, loss, optimizer, epochs, batch_size, rng):
-        """Train epoch by epoch on a split of (X, y); keep the best epoch's weights (scikit-learn's rule)."""
+    def _early_stopping(self, X, y, rng):
+        """Split off a validation set; return the rest and ``train``'s callback (scikit-learn's rule)."""
         groups = [np.flatnonzero(y == c) for c in np.unique(y)] if y.ndim == 1 else [np.arange(len(y))]
         val = np.concatenate([rng.permutation(g)[:max(1, round(self.validation_fraction * len(g)))] for g in groups])
         fit = np.setdiff1d(np.arange(len(y)), val)
-        X_fit, y_fit, X_val, y_val = X[fit], y[fit], X[val], y[val]
-        self.history_, self.validation_scores_, best, stall = History(), [], None, 0
-        for _ in range(epochs):
-            h = _train_checked(self.model_, X_fit, y_fit, loss, optimizer, 1, batch_size, rng, None)
-            self.history_.loss += h.loss
-            self.history_.accuracy += h.accuracy
+        X_val, y_val = X[val].astype(self.model_.parameters()[0].dtype), y[val]
+        self.validation_scores_, self.best_validation_score_, stall = [], None, [0]
+
+        def stop(epoch, history):
             score = self._validation_score(X_val, y_val)
             self.validation_scores_.append(score)
-            stall = 0 if best is None or score >= best + self.tol else stall + 1
+            best = self.best_validation_score_
+            stall[0] = 0 if best is None or score >= best + self.tol else stall[0] + 1
             if best is None or score > best:
-                best, best_params = score, [p.copy() for p in self.model_.parameters()]
-            if stall > self.n_iter_no_change:
-                break
-        for p, saved in zip(self.model_.parameters(), best_params):
-            p[...] = saved
-        self.best_validation_score_ = best
+                self.best_validation_score_ = score
+                self._best_params = [p.copy() for p in self.model_.parameters()]
+            return stall[0] > self.n_iter_no_change
+        return X[fit], y[fit], stop
 
     def _output(self, X):
         """The network's output (logits or predictions) for ``X``, in the fitted dtype."""
         check_is_fitted(self, "model_")
         X = check_X(X, n_features=self.n_features_in_, estimator=self)
-        try:
-            return self.model_.forward(X.astype(self.model_.layers[0].dtype, copy=False))
-        except ValueError as exc:                        # a layer met inf/NaN: did fit diverge?
-            if all(np.all(np.isfinite(p)) for p in self.model_.parameters()):
-                raise
+        if not all(np.all(np.isfinite(p)) for p in self.model_.parameters()):
             raise ValueError(f"{type(self).__name__}'s weights are not finite: training diverged "
-                             "(see loss_curve_); refit with a smaller lr, or standardise X and y") from exc
+                             "(see loss_curve_); refit with a smaller lr, or standardise X and y")
+        return self.model_.forward(X.astype(self.model_.layers[0].dtype, copy=False))

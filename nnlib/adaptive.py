@@ -6,16 +6,15 @@ Each optimiser keeps, per parameter array, running statistics of its gradient
 and divides the step elementwise by the root of a running mean of squared
 gradients: one learning rate per coordinate. They have the interface of
 :class:`nnlib.optim.SGD` (``step(params, grads)`` updates ``params`` in place,
-``reset()`` forgets the state), so :func:`nnlib.training.train` accepts them,
-and they are importable from :mod:`nnlib.optim` too.
+``reset()`` forgets the state), so :func:`nnlib.training.train` accepts them.
 
 Dtypes: each parameter keeps its dtype, and so do its state arrays.
 """
 import numpy as np
 
+from ._buffers import grouped, zeros_like_all
 from ._validation import as_float_array
 from .optim import _check_lr, _check_params_grads
-from .training import _tiled
 
 
 def _check_beta(value, name):
@@ -53,18 +52,17 @@ class _Adaptive:
 
     def step(self, params, grads):
         """Update every array in ``params`` in place from the matching array in ``grads``."""
-        grads = _check_params_grads(params, grads)
-        flat_params, flat_grads = _tiled(list(params)), _tiled(grads)
-        if len(params) > 1 and flat_params is not None and flat_grads is not None:
-            params, grads = [flat_params], [flat_grads]  # one buffer (training._pack): same numbers, fewer calls
-        if self.state is None:
-            self.state = [[np.zeros_like(p) for _ in range(self.n_state)] for p in params]
+        _check_params_grads(params, grads)
+        if self.state is None:                           # state[i]: parameter i's arrays
+            kinds = [zeros_like_all(params) for _ in range(self.n_state)]
+            self.state = [list(arrays) for arrays in zip(*kinds)]
         shapes = [s[0].shape for s in self.state]
         if shapes != [p.shape for p in params]:
             raise ValueError(f"params changed shape since the last step: the state has shapes {shapes}, "
-                             f"params have {[p.shape for p in params]}; call reset() first")
+                             f"params have {[p.shape for p in params]}; call optimizer.reset() first")
         self.t += 1
-        for p, g, state in zip(params, grads, self.state):
+        kinds = [[s[k] for s in self.state] for k in range(self.n_state)]
+        for p, g, *state in zip(*grouped(params, grads, *kinds)):
             self._update(p, g.astype(p.dtype, copy=False), *state)
 
 

@@ -21,16 +21,24 @@ Convention: the gradient passed to ``backward`` is that of the **mean** loss ove
 the batch, so it already contains the factor :math:`1/m`; layers sum over the
 batch and never divide by :math:`m`.
 
-Fast path (internal, for ``nnlib.training``; ``Dense``'s is in ``nnlib/_fastpath.py``):
-every layer also has ``_forward`` and ``_backward``, the same numbers with **no input
-validation** (``train`` checks its data once), outputs in buffers reused from batch to
-batch (overwritten by the next call), and ``_backward`` free to overwrite its ``dA``.
+Checks: ``forward`` and ``backward`` check types, shapes and dtypes, in O(1) time
+(:func:`nnlib._validation.check_batch`), but not the values: NaN and inf are caught
+where data enters the library (``train``, the estimators, ``gradcheck``, the pure
+functions). This is the only path: :func:`nnlib.training.train` calls exactly these
+methods. The activation layers are in :mod:`nnlib.activation_layers`.
 """
 import numpy as np
 
-from . import activations as act
-from ._fastpath import _cached, _dense_backward, _dense_forward
-from ._validation import as_float_array, check_positive_int
+from ._validation import as_float_array, check_batch, check_positive_int
+from .activation_layers import (  # noqa: F401 (importable from here, as in chapter 4)
+    Identity,
+    LeakyReLU,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Step,
+    Tanh,
+)
 from .init import _check_dtype, _initial_weights, as_generator
 
 
@@ -79,8 +87,8 @@ class Dense:
 
     def forward(self, X):
         """``Z = X @ W + b``, ``(m, n_in) -> (m, n_out)``; keeps ``X`` for ``backward``."""
-        X = as_float_array(X, "X", ndim=2).astype(self.dtype, copy=False)
-        if X.shape[1] != self.n_in:
+        X = check_batch(X, "X", dtype=self.dtype)
+        if X.ndim != 2 or X.shape[1] != self.n_in:
             raise ValueError(f"X must have shape (m, {self.n_in}), got {X.shape}")
         self._X = X                                 # (m, n_in), needed for dW
         return X @ self.W + self.b                  # (m, n_out); b broadcast over rows
@@ -89,11 +97,11 @@ class Dense:
         """Store ``dW``, ``db`` from ``dZ`` ``(m, n_out)``; return ``dX`` ``(m, n_in)`` (or None)."""
         if self._X is None:
             raise RuntimeError("call forward before backward")
-        dZ = as_float_array(dZ, "dZ", ndim=2).astype(self.dtype, copy=False)
+        dZ = check_batch(dZ, "dZ", dtype=self.dtype)
         if dZ.shape != (self._X.shape[0], self.n_out):
             raise ValueError(f"dZ must have shape {(self._X.shape[0], self.n_out)}, got {dZ.shape}")
-        self.dW[...] = self._X.T @ dZ               # (n_in, n_out): sums over the batch
-        self.db[...] = dZ.sum(axis=0)               # (n_out,)
+        np.matmul(self._X.T, dZ, out=self.dW)       # (n_in, n_out): sums over the batch
+        np.sum(dZ, axis=0, out=self.db)             # (n_out,)
         return dZ @ self.W.T if need_input_grad else None  # (m, n_in)
 
     def parameters(self):
@@ -111,150 +119,6 @@ class Dense:
 
     def __repr__(self):
         return f"Dense({self.n_in} -> {self.n_out}, W {self.W.shape}, b {self.b.shape})"
-
-
-# Attached outside the class body, which chapter 4 prints as the textbook version.
-Dense._forward, Dense._backward = _dense_forward, _dense_backward
-
-
-class _Activation:
-    """An elementwise activation layer: no parameters; ``forward`` caches ``Z``."""
-
-    def forward(self, Z):
-        r"""The activation :math:`A = \phi(Z)`, of ``Z``'s shape; keeps ``Z`` for ``backward``."""
-        self._Z = as_float_array(Z, "Z", min_ndim=1)
-        return self._phi(self._Z)
-
-    def backward(self, dA, need_input_grad=True):
-        r""":math:`\partial \mathcal L/\partial Z` from ``dA`` :math:`= \partial \mathcal L/\partial A` (``Z``'s shape), or None."""
-        Z = getattr(self, "_Z", None)
-        if Z is None:
-            raise RuntimeError("call forward before backward")
-        dA = as_float_array(dA, "dA").astype(Z.dtype, copy=False)
-        if dA.shape != Z.shape:
-            raise ValueError(f"dA must have the shape of the last input, {Z.shape}, got {dA.shape}")
-        return self._vjp(Z, dA) if need_input_grad else None
-
-    def _vjp(self, Z, dA):                          # elementwise: dZ = dA * phi'(Z)
-        return dA * self._grad(Z)
-
-    def _forward(self, Z):                          # fast path: no checks
-        self._Z = Z
-        return self._phi(Z)
-
-    def _backward(self, dA, need_input_grad=True):
-        return self._vjp(self._Z, dA) if need_input_grad else None
-
-    def parameters(self):
-        """``[]``: an activation layer has no parameters."""
-        return []
-
-    def gradients(self):
-        """``[]``, matching ``parameters()``."""
-        return []
-
-    n_params = 0
-
-    def __repr__(self):
-        return f"{type(self).__name__}()"
-
-
-class Identity(_Activation):
-    r"""Identity activation :math:`A = Z` (regression outputs); :math:`\partial \mathcal L/\partial Z = \partial \mathcal L/\partial A`.
-
-    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
-
-    @staticmethod
-    def _phi(Z):
-        return Z.copy()
-
-    @staticmethod
-    def _vjp(Z, dA):
-        return dA
-
-    def _forward(self, Z):                          # fast path: no copy
-        self._Z = Z
-        return Z
-
-
-class Sigmoid(_Activation):
-    r"""Sigmoid layer, :math:`A = \sigma(Z)`, :math:`\partial \mathcal L/\partial Z = \partial \mathcal L/\partial A \odot \sigma(Z)\sigma(-Z)`.
-
-    Caches ``Z`` rather than ``A``: :math:`\sigma(Z)\sigma(-Z)` stays accurate where
-    :math:`A(1 - A)` would cancel (``nnlib.sigmoid_grad``).
-    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
-    _phi, _grad = staticmethod(act.sigmoid), staticmethod(act.sigmoid_grad)
-
-
-class Tanh(_Activation):
-    r"""Tanh layer, :math:`A = \tanh Z`, :math:`\partial \mathcal L/\partial Z = \partial \mathcal L/\partial A \odot (1 - \tanh^2 Z)`.
-
-    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
-    _phi, _grad = staticmethod(act.tanh), staticmethod(act.tanh_grad)
-
-
-class ReLU(_Activation):
-    r"""ReLU layer, :math:`A = \max(0, Z)`, :math:`\partial \mathcal L/\partial Z = \partial \mathcal L/\partial A \odot [Z > 0]`.
-
-    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
-    _phi, _grad = staticmethod(act.relu), staticmethod(act.relu_grad)
-
-    def _forward(self, Z):                          # fast path: A = max(Z, 0), mask [Z > 0]
-        self._A, self._mask = _cached(self, (Z.shape, Z.dtype.char),
-                                      lambda: (np.empty_like(Z), np.empty(Z.shape, dtype=bool)))
-        np.greater(Z, 0, out=self._mask)
-        return np.maximum(Z, 0, out=self._A)
-
-    def _backward(self, dA, need_input_grad=True):  # dZ = dA [Z > 0], in place in dA
-        if need_input_grad:
-            return np.multiply(dA, self._mask, out=dA)
-
-
-class LeakyReLU(_Activation):
-    r"""Leaky ReLU layer, :math:`A = \operatorname{LReLU}_\alpha(Z)` (``nnlib.leaky_relu``).
-
-    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*.
-
-    Parameters
-    ----------
-    alpha : float
-        Slope for :math:`Z \le 0`.
-    """
-
-    def __init__(self, alpha=0.01):
-        self.alpha = float(as_float_array(alpha, "alpha", ndim=0))
-
-    def _phi(self, Z):
-        return act.leaky_relu(Z, self.alpha)
-
-    def _grad(self, Z):
-        return act.leaky_relu_grad(Z, self.alpha)
-
-    def __repr__(self):
-        return f"LeakyReLU(alpha={self.alpha})"
-
-
-class Step(_Activation):
-    r"""Heaviside step layer, :math:`A = H(Z)` with :math:`H(0) = 1`. Forward only.
-
-    Shapes: any -> same. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
-    _phi = staticmethod(act.step)
-
-    def backward(self, dA, need_input_grad=True):
-        raise RuntimeError(
-            "Step has no useful backward: its derivative is 0 wherever it exists (and undefined "
-            "at 0), so no gradient can flow through it. Use Sigmoid for a trainable network."
-        )
-
-    _backward = backward
-
-
-class Softmax(_Activation):
-    r"""Softmax over the last axis, :math:`A = \operatorname{softmax}(Z)`; backward is ``nnlib.softmax_vjp``.
-
-    Shapes: ``(..., K) -> (..., K)``. Derived in chapter 4, *Multi-layer perceptrons and forward propagation*."""
-    _phi = staticmethod(act.softmax)
-    _vjp = staticmethod(act.softmax_vjp)
 
 
 class Sequential:
@@ -299,18 +163,6 @@ class Sequential:
         """Backpropagate ``dA`` ``(m, n_L)`` through every layer in reverse; ``(m, n_0)`` or None."""
         for i, layer in reversed(list(enumerate(self.layers))):
             dA = layer.backward(dA, need_input_grad=need_input_grad if i == 0 else True)
-        return dA
-
-    def _forward(self, X):                          # fast path (module docstring)
-        for layer in self.layers:
-            X = layer._forward(X) if hasattr(layer, "_forward") else layer.forward(X)
-        return X
-
-    def _backward(self, dA):                        # no gradient for the input X
-        layers = self.layers
-        for i in range(len(layers) - 1, -1, -1):
-            back = getattr(layers[i], "_backward", layers[i].backward)
-            dA = back(dA, need_input_grad=i > 0)
         return dA
 
     def parameters(self):

@@ -25,54 +25,21 @@ Conventions shared by every function here:
 """
 import numpy as np
 
-from ._loss_inputs import _binary_inputs, _check_simplex, _check_unit_interval, _clip, _prediction, _target
-from ._validation import check_positive_int
-from .activations import sigmoid, softmax
+from ._loss_inputs import _clip, _logit_inputs, _probability_inputs, _regression_inputs
+from .labels import one_hot  # noqa: F401 (chapter 5 imports it from here)
+from ._validation import validated
+from .activations import sigmoid
+from .categorical_losses import (  # noqa: F401 (nnlib.losses holds every loss of chapter 5)
+    cross_entropy,
+    cross_entropy_grad,
+    sequence_cross_entropy,
+    sequence_cross_entropy_grad,
+    softmax_cross_entropy,
+    softmax_cross_entropy_grad,
+)
 
 
-def one_hot(y, n_classes):
-    r"""One-hot encode integer class labels.
-
-    .. math:: Y_{ic} = [\,y_i = c\,], \qquad c = 0, \ldots, K - 1
-
-    Derived in chapter 5, *Loss functions*.
-
-    Parameters
-    ----------
-    y : array_like of int
-        Class labels, shape ``(m,)``, in ``[0, n_classes)``.
-    n_classes : int
-        :math:`K \ge 1`.
-
-    Returns
-    -------
-    numpy.ndarray
-        :math:`Y`, float64 of shape ``(m, n_classes)``.
-    """
-    n_classes = check_positive_int(n_classes, "n_classes")
-    y = np.asarray(y)
-    if y.dtype.kind not in "iu":
-        raise ValueError(f"y must hold integer class labels, got dtype {y.dtype}")
-    if y.ndim != 1:
-        raise ValueError(f"y must have shape (m,), got shape {y.shape}")
-    if np.any(y < 0) or np.any(y >= n_classes):
-        raise ValueError(f"y must hold labels in [0, {n_classes}), got values in [{y.min()}, {y.max()}]")
-    return (y[:, None] == np.arange(n_classes)).astype(np.float64)
-
-
-def _class_targets(y, x, name_x):
-    """Integer labels (m,) or simplex rows (m, K) -> float rows (m, K) of x's dtype."""
-    if x.ndim != 2:
-        raise ValueError(f"{name_x} must have shape (m, K), got shape {x.shape}")
-    if np.ndim(y) == 1 and not isinstance(y, (str, bytes)):
-        if len(y) != x.shape[0]:
-            raise ValueError(f"y has {len(y)} labels but {name_x} has {x.shape[0]} rows")
-        return one_hot(y, x.shape[1]).astype(x.dtype)
-    y = _target(y, x, name_x)
-    _check_simplex(y, "y")
-    return y
-
-
+@validated(_regression_inputs)
 def mse(y_hat, y):
     r"""Mean squared error: the batch mean of the per-example squared distance.
 
@@ -95,11 +62,10 @@ def mse(y_hat, y):
     numpy.floating
         :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
-    y_hat = _prediction(y_hat, "y_hat")
-    y = _target(y, y_hat, "y_hat")
     return np.sum((y_hat - y) ** 2) / y_hat.shape[0]
 
 
+@validated(_regression_inputs)
 def mse_grad(y_hat, y):
     r"""Gradient of :func:`mse` with respect to ``y_hat``.
 
@@ -117,11 +83,10 @@ def mse_grad(y_hat, y):
     numpy.ndarray
         The gradient, of ``y_hat``'s shape and dtype.
     """
-    y_hat = _prediction(y_hat, "y_hat")
-    y = _target(y, y_hat, "y_hat")
     return 2 * (y_hat - y) / y_hat.shape[0]
 
 
+@validated(_probability_inputs)
 def binary_cross_entropy(p, y):
     r"""Binary cross-entropy from probabilities :math:`p = P(y = 1)`, clipped.
 
@@ -146,12 +111,11 @@ def binary_cross_entropy(p, y):
     numpy.floating
         :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
-    p, y = _binary_inputs(p, y, "p")
-    _check_unit_interval(p, "p")
     p = _clip(p)
     return -np.sum(y * np.log(p) + (1 - y) * np.log1p(-p)) / p.shape[0]
 
 
+@validated(_probability_inputs)
 def binary_cross_entropy_grad(p, y):
     r"""Gradient of :func:`binary_cross_entropy` with respect to ``p``.
 
@@ -173,12 +137,11 @@ def binary_cross_entropy_grad(p, y):
     numpy.ndarray
         The gradient, of ``p``'s shape and dtype.
     """
-    p, y = _binary_inputs(p, y, "p")
-    _check_unit_interval(p, "p")
     p = _clip(p)
     return (p - y) / (p * (1 - p)) / p.shape[0]
 
 
+@validated(_logit_inputs)
 @np.errstate(under="ignore")
 def binary_cross_entropy_with_logits(z, y):
     r"""Binary cross-entropy of :math:`p = \sigma(z)`, computed stably from the logits.
@@ -201,10 +164,10 @@ def binary_cross_entropy_with_logits(z, y):
     numpy.floating
         :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
-    z, y = _binary_inputs(z, y, "z")
     return np.sum(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))) / z.shape[0]
 
 
+@validated(_logit_inputs)
 def binary_cross_entropy_with_logits_grad(z, y):
     r"""Gradient of :func:`binary_cross_entropy_with_logits` with respect to ``z``.
 
@@ -222,116 +185,4 @@ def binary_cross_entropy_with_logits_grad(z, y):
     numpy.ndarray
         The gradient, of ``z``'s shape and dtype.
     """
-    z, y = _binary_inputs(z, y, "z")
-    return (sigmoid(z) - y) / z.shape[0]
-
-
-def _categorical_inputs(probs, y):
-    probs = _prediction(probs, "probs")
-    y = _class_targets(y, probs, "probs")
-    _check_simplex(probs, "probs")
-    return probs, y
-
-
-def cross_entropy(probs, y):
-    r"""Categorical cross-entropy from probabilities, clipped like :func:`binary_cross_entropy`.
-
-    .. math:: \mathcal L = -\frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic} \log \tilde P_{ic},
-              \qquad \tilde P = \operatorname{clip}(P, \varepsilon, 1 - \varepsilon)
-
-    The rows of ``probs`` must be on the simplex (non-negative, summing to 1
-    within :math:`\sqrt{\varepsilon}`). Prefer :func:`softmax_cross_entropy`.
-
-    Derived in chapter 5, *Loss functions*.
-
-    Parameters
-    ----------
-    probs : array_like
-        Probabilities, shape ``(m, K)``, rows on the simplex.
-    y : array_like
-        Labels ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
-
-    Returns
-    -------
-    numpy.floating
-        :math:`\mathcal L`, a scalar of the prediction's dtype.
-    """
-    probs, y = _categorical_inputs(probs, y)
-    return -np.sum(y * np.log(_clip(probs))) / probs.shape[0]
-
-
-def cross_entropy_grad(probs, y):
-    r"""Gradient of :func:`cross_entropy` with respect to ``probs``.
-
-    .. math:: \frac{\partial \mathcal L}{\partial P_{ic}} = -\frac{1}{m} \frac{Y_{ic}}{\tilde P_{ic}}
-
-    Derived in chapter 5, *Loss functions*.
-
-    Parameters
-    ----------
-    probs, y : array_like
-        As for :func:`cross_entropy`.
-
-    Returns
-    -------
-    numpy.ndarray
-        The gradient, shape ``(m, K)``, of ``probs``' dtype.
-    """
-    probs, y = _categorical_inputs(probs, y)
-    return -y / _clip(probs) / probs.shape[0]
-
-
-@np.errstate(under="ignore")
-def _log_softmax(z):
-    shifted = z - z.max(axis=1, keepdims=True)      # (m, K), largest entry 0
-    return shifted - np.log(np.sum(np.exp(shifted), axis=1, keepdims=True))
-
-
-def softmax_cross_entropy(logits, y):
-    r"""Cross-entropy of :math:`\operatorname{softmax}(z)`, fused and computed from the logits.
-
-    .. math:: \mathcal L = \frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic}
-              \bigl( \operatorname{LSE}(\mathbf z_i) - Z_{ic} \bigr), \qquad
-              \operatorname{LSE}(\mathbf z) = c + \log \sum_j e^{z_j - c},\ c = \max_j z_j
-
-    No clipping, no overflow: the largest exponential is :math:`e^0 = 1`.
-
-    Derived in chapter 5, *Loss functions*.
-
-    Parameters
-    ----------
-    logits : array_like
-        Logits, shape ``(m, K)``.
-    y : array_like
-        Labels ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
-
-    Returns
-    -------
-    numpy.floating
-        :math:`\mathcal L`, a scalar of the prediction's dtype.
-    """
-    logits = _prediction(logits, "logits")
-    y = _class_targets(y, logits, "logits")
-    return -np.sum(y * _log_softmax(logits)) / logits.shape[0]
-
-
-def softmax_cross_entropy_grad(logits, y):
-    r"""Gradient of :func:`softmax_cross_entropy` with respect to the logits.
-
-    .. math:: \frac{\partial \mathcal L}{\partial Z_{ic}} = \frac{1}{m} \bigl( \operatorname{softmax}(\mathbf z_i)_c - Y_{ic} \bigr)
-
-    Derived in chapter 5, *Loss functions*.
-
-    Parameters
-    ----------
-    logits, y : array_like
-        As for :func:`softmax_cross_entropy`.
-
-    Returns
-    -------
-    numpy.ndarray
-        The gradient, shape ``(m, K)``, of ``logits``' dtype.
-    """
-    logits = _prediction(logits, "logits")
-    y = _class_targets(y, logits, "logits")
-    return (softmax(logits) - y) / logits.shape[0]
+    return (sigmoid.unchecked(z) - y) / z.shape[0]

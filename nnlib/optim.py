@@ -15,20 +15,16 @@ single vector and returns the whole trajectory, for the chapter's plots.
 
 Dtypes: each parameter keeps its dtype (float32 stays float32), and so does its
 momentum buffer; gradients may be float32 or float64.
+
+``step`` checks types and shapes (O(1) per array), not values: it runs once per
+mini-batch on gradients that backpropagation computed from checked data. When the
+parameters are views tiling one buffer (as the estimators lay them out), the same
+update runs once on the whole buffer instead of once per array.
 """
 import numpy as np
 
+from ._buffers import grouped, zeros_like_all
 from ._validation import as_float_array, check_positive_int
-
-_ADAPTIVE = ("AdaGrad", "RMSProp", "Adam", "AdamW")
-
-
-def __getattr__(name):
-    """``from nnlib.optim import Adam`` etc.: chapter 10's optimisers live in :mod:`nnlib.adaptive`."""
-    if name in _ADAPTIVE:
-        from . import adaptive                           # imported lazily: adaptive imports this module
-        return getattr(adaptive, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _check_lr(lr):
@@ -46,24 +42,23 @@ def _check_momentum(momentum):
 
 
 def _check_params_grads(params, grads):
-    """Return ``grads`` as float arrays, after checking them against ``params``."""
+    """Check ``params`` and ``grads`` (types, lengths, shapes and dtypes: O(1) per array)."""
     for name, value in (("params", params), ("grads", grads)):
         if not isinstance(value, (list, tuple)):
             raise TypeError(f"{name} must be a list of arrays, got {type(value).__name__}")
     if len(params) != len(grads):
         raise ValueError(f"params and grads must have the same length, got {len(params)} and {len(grads)}")
-    checked = []
     for i, (p, g) in enumerate(zip(params, grads)):
         if not isinstance(p, np.ndarray) or p.dtype not in (np.float32, np.float64):
             raise TypeError(f"params[{i}] must be a float32 or float64 numpy array (updated in place), "
                             f"got {type(p).__name__} {getattr(p, 'dtype', '')}".rstrip())
         if not p.flags.writeable:
             raise ValueError(f"params[{i}] must be writeable (it is updated in place)")
-        g = as_float_array(g, f"grads[{i}]")
+        if not isinstance(g, np.ndarray) or g.dtype not in (np.float32, np.float64):
+            raise TypeError(f"grads[{i}] must be a float32 or float64 numpy array, "
+                            f"got {type(g).__name__} {getattr(g, 'dtype', '')}".rstrip())
         if g.shape != p.shape:
             raise ValueError(f"grads[{i}] must have the shape of params[{i}], {p.shape}, got {g.shape}")
-        checked.append(g)
-    return checked
 
 
 class SGD:
@@ -108,19 +103,19 @@ class SGD:
 
     def step(self, params, grads):
         """Update every array in ``params`` in place from the matching array in ``grads``."""
-        grads = _check_params_grads(params, grads)
+        _check_params_grads(params, grads)
+        if self.momentum > 0 and self.velocities is None:
+            self.velocities = zeros_like_all(params)     # one buffer if params tile one
+        if self.momentum > 0 and [v.shape for v in self.velocities] != [p.shape for p in params]:
+            raise ValueError(f"params changed shape since the last step: velocities have shapes "
+                             f"{[v.shape for v in self.velocities]}, params have "
+                             f"{[p.shape for p in params]}; call optimizer.reset() first")
         lr, mu = self.lr, self.momentum
         if mu == 0:
-            for p, g in zip(params, grads):
+            for p, g in zip(*grouped(params, grads)):
                 p -= lr * g                              # p <- p - lr g
             return
-        if self.velocities is None:
-            self.velocities = [np.zeros_like(p) for p in params]
-        shapes = [v.shape for v in self.velocities]
-        if shapes != [p.shape for p in params]:
-            raise ValueError(f"params changed shape since the last step: velocities have shapes {shapes}, "
-                             f"params have {[p.shape for p in params]}; call reset() first")
-        for p, g, v in zip(params, grads, self.velocities):
+        for p, g, v in zip(*grouped(params, grads, self.velocities)):
             v *= mu
             v -= lr * g                                  # v <- mu v - lr g
             p += v                                       # p <- p + v
@@ -200,8 +195,6 @@ def clip_grad_norm(grads, max_norm):
     max_norm = float(as_float_array(max_norm, "max_norm", ndim=0, allow_nonfinite=True))
     if not max_norm > 0:                                 # inf is allowed: measure the norm, clip nothing
         raise ValueError(f"max_norm must be > 0, got {max_norm}")
-    for i, g in enumerate(grads):
-        as_float_array(g, f"grads[{i}]")                 # finite, real
     scale = max((float(np.max(np.abs(g))) for g in grads if g.size), default=0.0)
     if scale == 0:
         return 0.0

@@ -12,9 +12,24 @@ it: :func:`softmax_vjp` gives the product it needs in :math:`O(K)` work.
 """
 import numpy as np
 
-from ._validation import as_float_array, check_axis, check_same_shape
+from ._validation import as_float_array, check_axis, check_same_shape, validated
 
 
+def _logits(z, axis=-1):
+    z = as_float_array(z, "z", min_ndim=1)
+    return z, check_axis(axis, z.ndim)
+
+
+def _logits_vector(name):
+    def check(z, v, axis=-1):
+        z, axis = _logits(z, axis)
+        v = as_float_array(v, name)
+        check_same_shape(z, v, "z", name)
+        return z, v, axis
+    return check
+
+
+@validated(_logits)
 @np.errstate(under="ignore")
 def softmax(z, axis=-1):
     r"""Softmax along ``axis``, computed stably by subtracting the maximum.
@@ -40,12 +55,38 @@ def softmax(z, axis=-1):
     numpy.ndarray
         Probabilities of ``z``'s shape and float dtype; the entries along ``axis`` sum to 1.
     """
-    z = as_float_array(z, "z", min_ndim=1)
-    axis = check_axis(axis, z.ndim)
     e = np.exp(z - z.max(axis=axis, keepdims=True))  # largest entry is exactly 1
     return e / e.sum(axis=axis, keepdims=True)
 
 
+@validated(_logits)
+@np.errstate(under="ignore")
+def log_softmax(z, axis=-1):
+    r"""Logarithm of :func:`softmax`, computed stably with the log-sum-exp.
+
+    .. math:: \log \operatorname{softmax}(z)_i = z_i - \operatorname{LSE}(z), \qquad
+              \operatorname{LSE}(z) = c + \log \sum_j e^{z_j - c},\ c = \max_j z_j
+
+    Never :math:`\log 0`: the sum is at least :math:`e^0 = 1`.
+    Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    z : array_like
+        Logits, any shape with ``ndim >= 1``.
+    axis : int
+        The axis along which the entries are normalised.
+
+    Returns
+    -------
+    numpy.ndarray
+        Log-probabilities of ``z``'s shape and float dtype.
+    """
+    shifted = z - z.max(axis=axis, keepdims=True)    # largest entry 0
+    return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
+
+
+@validated(lambda z: (as_float_array(z, "z", min_ndim=1),))
 @np.errstate(under="ignore")
 def softmax_jacobian(z):
     r"""Jacobian of softmax over the last axis: :math:`J = \operatorname{diag}(p) - p\,p^\top`.
@@ -69,11 +110,12 @@ def softmax_jacobian(z):
     numpy.ndarray
         :math:`J` of shape ``(K, K)``, ``(m, K, K)`` or ``(..., K, K)``.
     """
-    p = softmax(z)                                  # (..., K)
+    p = softmax.unchecked(z, -1)                    # (..., K)
     eye = np.eye(p.shape[-1], dtype=p.dtype)        # (K, K)
     return p[..., :, None] * (eye - p[..., None, :])  # (..., K, K): p_i (delta_ij - p_j)
 
 
+@validated(_logits_vector("v"))
 @np.errstate(under="ignore")
 def softmax_jvp(z, v, axis=-1):
     r"""Jacobian-vector product :math:`J v` of softmax, without forming :math:`J`.
@@ -97,13 +139,11 @@ def softmax_jvp(z, v, axis=-1):
     numpy.ndarray
         :math:`J v`, of ``z``'s shape.
     """
-    z = as_float_array(z, "z", min_ndim=1)
-    v = as_float_array(v, "v")
-    check_same_shape(z, v, "z", "v")
-    p = softmax(z, axis)
+    p = softmax.unchecked(z, axis)
     return p * (v - np.sum(p * v, axis=axis, keepdims=True))
 
 
+@validated(_logits_vector("u"))
 def softmax_vjp(z, u, axis=-1):
     r"""Vector-Jacobian product :math:`u^\top J` of softmax, the step backprop takes.
 
@@ -130,7 +170,4 @@ def softmax_vjp(z, u, axis=-1):
     numpy.ndarray
         :math:`u^\top J`, of ``z``'s shape.
     """
-    z = as_float_array(z, "z", min_ndim=1)
-    u = as_float_array(u, "u")
-    check_same_shape(z, u, "z", "u")
-    return softmax_jvp(z, u, axis)                  # J is symmetric: u^T J = J u
+    return softmax_jvp.unchecked(z, u, axis)                  # J is symmetric: u^T J = J u

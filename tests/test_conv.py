@@ -262,7 +262,7 @@ def test_conv_rejects_bad_sizes(args, exc, match):
     (np.zeros((2, 1, 2, 2)), "kernel_size=5 is larger than the padded input"),   # 2 + 2*1 < 5
     (np.zeros((2, 3, 8, 8)), "1 channel"),
     (np.zeros((1, 8, 8)), "4-dimensional"),
-    (np.full((1, 1, 8, 8), np.nan), "finite"),
+    (np.full((1, 1, 8, 8), np.nan).tolist(), "finite"),   # a list is converted with the full check
 ])
 def test_conv_forward_rejects_bad_input(X, match):
     with pytest.raises(ValueError, match=match):

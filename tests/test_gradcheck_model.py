@@ -7,7 +7,7 @@ deliberately broken backward must be caught; parameters must come back bit for b
 import numpy as np
 import pytest
 
-from nnlib.gradient_check import gradcheck
+from nnlib.backprop_check import gradcheck
 from nnlib.layers import Dense, LeakyReLU, ReLU, Sequential, Sigmoid, Tanh
 
 LOSSES = ["softmax_cross_entropy", "binary_cross_entropy_with_logits", "mse"]

@@ -11,7 +11,7 @@ import sympy as sp
 import nnlib
 from nnlib import (LSTM, RNN, SGD, Dense, LastStep, Sequential, TimeDistributed, clip_grad_norm,
                    numerical_gradient, relative_error, sequence_cross_entropy, sequence_cross_entropy_grad,
-                   softmax_with_temperature, train_sequence)
+                   softmax_with_temperature, train)
 from oracles import assert_no_fp_issue
 
 LAYERS = [RNN, LSTM]
@@ -187,14 +187,15 @@ def test_clip_grad_norm_of_huge_gradients_is_finite(dtype):
 
 
 # ----------------------------------------------------------------- training
-def test_train_sequence_lowers_the_loss():
+def test_train_on_sequences_lowers_the_loss():
     rng = np.random.default_rng(9)
     X = np.eye(3)[rng.integers(0, 3, size=(16, 6))]
     y = X.argmax(axis=2)                             # predict the current symbol: learnable
     model = Sequential([RNN(3, 8, rng=rng), TimeDistributed(Dense(8, 3, rng=rng))])
-    history = train_sequence(model, X, y, loss="sequence_cross_entropy", optimizer=SGD(lr=0.5, momentum=0.9),
-                             epochs=20, batch_size=8, rng=rng, clip=5.0)
+    history = train(model, X, y, loss="sequence_cross_entropy", optimizer=SGD(lr=0.5, momentum=0.9),
+                    epochs=20, batch_size=8, rng=rng, clip=5.0)
     assert history.loss[-1] < 0.2 * history.loss[0]
+    assert history.accuracy[-1] > history.accuracy[0] and history.accuracy[-1] > 0.9   # per position
 
 
 def test_softmax_with_temperature():
@@ -215,7 +216,7 @@ def test_bad_input_is_refused_clearly(cls):
     with pytest.raises(ValueError, match=r"X must have shape \(m, T, 3\)"):
         layer.forward(np.zeros((2, 5, 4)))                    # wrong feature size
     with pytest.raises(ValueError, match="finite"):
-        layer.forward(np.full((2, 5, 3), np.nan))
+        layer.forward(np.full((2, 5, 3), np.nan).tolist())   # converted: the full check
     with pytest.raises(TypeError, match="X must be a real numeric array"):
         layer.forward(np.zeros((2, 5, 3), dtype=complex))
     bad_h = np.zeros((2, 5))
@@ -250,11 +251,14 @@ def test_bad_input_to_the_sequence_helpers():
         softmax_with_temperature(np.zeros(3), 0.0)
     model = Sequential([RNN(2, 3, rng=0), LastStep(), Dense(3, 2, rng=0)])
     with pytest.raises(ValueError, match="loss must be one of"):
-        train_sequence(model, np.zeros((4, 3, 2)), np.zeros(4, int), loss="hinge", optimizer=SGD(),
-                       epochs=1, batch_size=2, rng=0)
+        train(model, np.zeros((4, 3, 2)), np.zeros(4, int), loss="hinge", optimizer=SGD(),
+              epochs=1, batch_size=2, rng=0)
     with pytest.raises(ValueError, match="clip must be None or > 0"):
-        train_sequence(model, np.zeros((4, 3, 2)), np.zeros(4, int), loss="softmax_cross_entropy",
-                       optimizer=SGD(), epochs=1, batch_size=2, rng=0, clip=-1)
+        train(model, np.zeros((4, 3, 2)), np.zeros(4, int), loss="softmax_cross_entropy",
+              optimizer=SGD(), epochs=1, batch_size=2, rng=0, clip=-1)
+    with pytest.raises(ValueError, match=r"y must hold integer class labels of shape \(4, 3\)"):
+        train(Sequential([RNN(2, 3, rng=0), TimeDistributed(Dense(3, 2, rng=0))]), np.zeros((4, 3, 2)),
+              np.zeros(4, int), loss="sequence_cross_entropy", optimizer=SGD(), epochs=1, batch_size=2, rng=0)
     with pytest.raises(TypeError, match="layer must be a layer"):
         TimeDistributed(object())
 

@@ -16,10 +16,8 @@ import nnlib
 from nnlib.layers import Dense, ReLU, Sequential
 from nnlib.mlp import MLPClassifier, MLPRegressor
 from nnlib.optim import SGD
+from nnlib.dropout_layer import Dropout, dropout, dropout_mask
 from nnlib.regularization import (
-    Dropout,
-    dropout,
-    dropout_mask,
     l1_penalty,
     l1_penalty_grad,
     l2_penalty,

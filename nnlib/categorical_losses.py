@@ -1,0 +1,172 @@
+r"""Categorical losses: the cross-entropy from probabilities and from logits, per example and per position.
+
+Derived in chapter 5, *Loss functions* (the per-position form in chapter 9,
+*Recurrent networks*), with the conventions of :mod:`nnlib.losses`, which
+re-exports every name here: prediction first, target second; the mean over the
+batch; ``*_grad`` is the gradient with respect to the first argument. Labels are
+integers ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
+"""
+import numpy as np
+
+from ._loss_inputs import _categorical_inputs, _clip, _prediction, _softmax_inputs
+from .labels import one_hot
+from ._validation import as_float_array, validated
+from .softmax_functions import log_softmax, softmax
+
+
+@validated(_categorical_inputs)
+def cross_entropy(probs, y):
+    r"""Categorical cross-entropy from probabilities, clipped like :func:`binary_cross_entropy`.
+
+    .. math:: \mathcal L = -\frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic} \log \tilde P_{ic},
+              \qquad \tilde P = \operatorname{clip}(P, \varepsilon, 1 - \varepsilon)
+
+    The rows of ``probs`` must be on the simplex (non-negative, summing to 1
+    within :math:`\sqrt{\varepsilon}`). Prefer :func:`softmax_cross_entropy`.
+
+    Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    probs : array_like
+        Probabilities, shape ``(m, K)``, rows on the simplex.
+    y : array_like
+        Labels ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
+
+    Returns
+    -------
+    numpy.floating
+        :math:`\mathcal L`, a scalar of the prediction's dtype.
+    """
+    return -np.sum(y * np.log(_clip(probs))) / probs.shape[0]
+
+
+@validated(_categorical_inputs)
+def cross_entropy_grad(probs, y):
+    r"""Gradient of :func:`cross_entropy` with respect to ``probs``.
+
+    .. math:: \frac{\partial \mathcal L}{\partial P_{ic}} = -\frac{1}{m} \frac{Y_{ic}}{\tilde P_{ic}}
+
+    Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    probs, y : array_like
+        As for :func:`cross_entropy`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, shape ``(m, K)``, of ``probs``' dtype.
+    """
+    return -y / _clip(probs) / probs.shape[0]
+
+
+@validated(_softmax_inputs)
+def softmax_cross_entropy(logits, y):
+    r"""Cross-entropy of :math:`\operatorname{softmax}(z)`, fused and computed from the logits.
+
+    .. math:: \mathcal L = \frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic}
+              \bigl( \operatorname{LSE}(\mathbf z_i) - Z_{ic} \bigr), \qquad
+              \operatorname{LSE}(\mathbf z) = c + \log \sum_j e^{z_j - c},\ c = \max_j z_j
+
+    No clipping, no overflow: the largest exponential is :math:`e^0 = 1`.
+
+    Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits, shape ``(m, K)``.
+    y : array_like
+        Labels ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
+
+    Returns
+    -------
+    numpy.floating
+        :math:`\mathcal L`, a scalar of the prediction's dtype.
+    """
+    return -np.sum(y * log_softmax.unchecked(logits)) / logits.shape[0]
+
+
+@validated(_softmax_inputs)
+def softmax_cross_entropy_grad(logits, y):
+    r"""Gradient of :func:`softmax_cross_entropy` with respect to the logits.
+
+    .. math:: \frac{\partial \mathcal L}{\partial Z_{ic}} = \frac{1}{m} \bigl( \operatorname{softmax}(\mathbf z_i)_c - Y_{ic} \bigr)
+
+    Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    logits, y : array_like
+        As for :func:`softmax_cross_entropy`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, shape ``(m, K)``, of ``logits``' dtype.
+    """
+    return (softmax.unchecked(logits) - y) / logits.shape[0]
+
+
+def _sequence_inputs(logits, y):
+    logits = as_float_array(logits, "logits", ndim=3)
+    y = np.asarray(y)
+    if y.ndim == 3:                                  # one-hot rows (m, T, K)
+        y = _prediction(y.reshape(-1, y.shape[-1]), "y").reshape(y.shape)
+        if y.shape != logits.shape:
+            raise ValueError(f"y must have shape {logits.shape[:2]} (labels) or {logits.shape}, got {y.shape}")
+        return logits, y
+    if y.dtype.kind not in "iu" or y.shape != logits.shape[:2]:
+        raise ValueError(f"y must be integer labels of shape {logits.shape[:2]}, got {y.dtype} {y.shape}")
+    m, T, K = logits.shape
+    return logits, one_hot(y.reshape(m * T), K).astype(logits.dtype).reshape(m, T, K)
+
+
+@validated(_sequence_inputs)
+def sequence_cross_entropy(logits, y):
+    r"""Softmax cross-entropy averaged over every position of every sequence.
+
+    .. math:: \mathcal L = \frac{1}{m T} \sum_{i=1}^{m} \sum_{t=1}^{T}
+              \bigl( \operatorname{LSE}(\mathbf z_{it}) - z_{it, y_{it}} \bigr)
+
+    the mean negative log-likelihood per symbol; :math:`e^{\mathcal L}` is the
+    perplexity. It is :func:`softmax_cross_entropy` of the ``m T`` positions.
+    Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    logits : array_like
+        Shape ``(m, T, K)``.
+    y : array_like
+        Integer labels ``(m, T)`` in ``[0, K)``, or one-hot rows ``(m, T, K)``.
+
+    Returns
+    -------
+    numpy.floating
+        :math:`\mathcal L`, a scalar of ``logits``' dtype.
+    """
+    K = logits.shape[-1]
+    return softmax_cross_entropy.unchecked(logits.reshape(-1, K), y.reshape(-1, K))
+
+
+@validated(_sequence_inputs)
+def sequence_cross_entropy_grad(logits, y):
+    r"""Gradient of :func:`sequence_cross_entropy`: :math:`(\operatorname{softmax}(\mathbf z_{it}) - \mathbf e_{y_{it}}) / (m T)`.
+
+    Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    logits, y : array_like
+        As for :func:`sequence_cross_entropy`.
+
+    Returns
+    -------
+    numpy.ndarray
+        The gradient, shape ``(m, T, K)``.
+    """
+    K = logits.shape[-1]
+    grad = softmax_cross_entropy_grad.unchecked(logits.reshape(-1, K), y.reshape(-1, K))
+    return grad.reshape(logits.shape)
