@@ -31,7 +31,7 @@ def gradcheck(model, loss, X, y, eps=1e-6):
     model : nnlib.layers.Sequential
         A float64 network; its parameters are restored exactly afterwards.
     loss : str
-        A key of :data:`nnlib.training.LOSSES`.
+        A key of ``nnlib.training.LOSSES``, as for :func:`nnlib.training.train`.
     X, y : array_like
         A batch, ``X (m, n_in)`` and ``y`` as ``loss`` expects it (see :func:`nnlib.training.train`).
     eps : float
@@ -40,7 +40,7 @@ def gradcheck(model, loss, X, y, eps=1e-6):
     Returns
     -------
     list of float
-        :func:`relative_error` per parameter array; below about 1e-7 for a
+        :func:`~nnlib.gradient_check.relative_error` per parameter array; below about 1e-7 for a
         correct backward pass through smooth layers.
     """
     loss_fn, loss_grad = (f.unchecked for f in LOSSES[check_loss(loss)])

@@ -16,7 +16,7 @@ from .softmax_functions import log_softmax, softmax
 
 @validated(_categorical_inputs)
 def cross_entropy(probs, y):
-    r"""Categorical cross-entropy from probabilities, clipped like :func:`binary_cross_entropy`.
+    r"""Categorical cross-entropy from probabilities, clipped like :func:`~nnlib.losses.binary_cross_entropy`.
 
     .. math:: \mathcal L = -\frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic} \log \tilde P_{ic},
               \qquad \tilde P = \operatorname{clip}(P, \varepsilon, 1 - \varepsilon)

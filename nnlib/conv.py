@@ -44,7 +44,7 @@ class Conv2D:
     in_channels, out_channels, kernel_size : int
         :math:`C`, the number of filters :math:`F`, and :math:`k`; each >= 1.
     stride, padding : int
-        :math:`s \ge 1` and :math:`p \ge 0`, as in :func:`output_size`.
+        :math:`s \ge 1` and :math:`p \ge 0`, as in :func:`~nnlib.windows.output_size`.
     init : str or callable
         Initialiser of ``W`` (as for ``Dense``), applied with fan-in :math:`C k^2`; ``b`` starts at 0.
     rng : numpy.random.Generator or int

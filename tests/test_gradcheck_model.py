@@ -1,4 +1,4 @@
-"""Unit tests of nnlib.gradient_check.gradcheck: backpropagation checked entry by entry.
+"""Unit tests of nnlib.backprop_check.gradcheck: backpropagation checked entry by entry.
 
 Oracles: central differences of the batch-mean loss (float64) for every entry of
 every parameter, through networks with smooth activations and every loss; a
