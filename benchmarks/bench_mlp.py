@@ -7,10 +7,13 @@ alike; what matters is the printed *ratios*, measured in the same run. See
 benchmarks/README.md for how to read them.
 
 Settings
-  digits   scikit-learn's digits (1797 x 64, standardised), 64-64-10 ReLU, batch 32,
-           30 epochs, float64 and float32.
+  digits   scikit-learn's digits (1797 x 64, standardised), 64-64-10 ReLU, float64 and
+           float32, at batch 1 (2 epochs), 32 (30 epochs) and 256 (100 epochs).
   large    synthetic 60000 x 784 (standard normal, labels from a random linear
            teacher), 784-128-10 ReLU, batch 128, one epoch, float64.
+  cliffs   nnlib's MLPClassifier on the digits at batch 32 (30 epochs): alpha=1e-4
+           against alpha=0, and solver="adam" against plain SGD (momentum 0.9), each
+           fit on the same data, interleaved.
 
 Contenders (same lr = 0.01, heavy-ball momentum 0.9, same shuffling rule, same
 batch sizes including the last partial batch)
@@ -103,7 +106,7 @@ def numpy_loop(X, y, n_hidden, n_out, batch_size, epochs, seed=0):
 
 
 def numpy_fused(X, y, n_hidden, n_out, batch_size, epochs, seed=0):
-    """The loop above with every trick nnlib's fast path uses, but no layers: a lower bound."""
+    """The loop above hand-fused: in place, preallocated, flat parameters; no layers. A yardstick."""
     rng, (m, d), dtype = np.random.default_rng(seed), X.shape, X.dtype
     sizes = [d * n_hidden, n_hidden, n_hidden * n_out, n_out]
     flat_p, flat_g, flat_v = (np.zeros(sum(sizes), dtype) for _ in range(3))
@@ -156,9 +159,10 @@ def numpy_fused(X, y, n_hidden, n_out, batch_size, epochs, seed=0):
     return time.perf_counter() - start
 
 
-def nnlib_fit(X, y, n_hidden, n_out, batch_size, epochs, seed=0):
+def nnlib_fit(X, y, n_hidden, n_out, batch_size, epochs, seed=0, **options):
     clf = MLPClassifier(hidden_layer_sizes=(n_hidden,), activation="relu", lr=LR, momentum=MOMENTUM,
-                        batch_size=batch_size, epochs=epochs, random_state=seed, dtype=X.dtype.name)
+                        batch_size=batch_size, epochs=epochs, random_state=seed, dtype=X.dtype.name,
+                        **options)
     start = time.perf_counter()
     clf.fit(X, y)
     return time.perf_counter() - start
@@ -201,33 +205,66 @@ def synthetic(m=60000, d=784, k=10, seed=0):
     return X, (X @ rng.standard_normal((d, k))).argmax(axis=1)
 
 
+SETTINGS = {   # key: (name, data, hidden, outputs, batch, epochs, dtype)
+    "b1": ("digits 64-64-10 b=1 2 ep", "digits", 64, 10, 1, 2, np.float64),
+    "b1-32": ("digits 64-64-10 b=1 2 ep", "digits", 64, 10, 1, 2, np.float32),
+    "b32": ("digits 64-64-10 b=32 30 ep", "digits", 64, 10, 32, 30, np.float64),
+    "b32-32": ("digits 64-64-10 b=32 30 ep", "digits", 64, 10, 32, 30, np.float32),
+    "b256": ("digits 64-64-10 b=256 100 ep", "digits", 64, 10, 256, 100, np.float64),
+    "b256-32": ("digits 64-64-10 b=256 100 ep", "digits", 64, 10, 256, 100, np.float32),
+    "large": ("large 784-128-10 b=128 1 ep", "large", 128, 10, 128, 1, np.float64),
+}
+#: the cliff rows: (name, options of MLPClassifier, options of its baseline)
+CLIFFS = [("alpha=1e-4 / alpha=0", {"alpha": 1e-4}, {"alpha": 0.0}),
+          ("adam / sgd", {"solver": "adam"}, {"solver": "sgd"})]
+
+
+def cliffs(X, y, repeats, batch_size=32, epochs=30):
+    """Best-of-``repeats`` fit times of each cliff row's two estimators, interleaved."""
+    rows = []
+    for name, options, baseline in CLIFFS:
+        best = [np.inf, np.inf]
+        for _ in range(repeats):
+            for i, opts in enumerate((baseline, options)):
+                best[i] = min(best[i], nnlib_fit(X, y, 64, 10, batch_size, epochs, **opts))
+        rows.append((name, *best))
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeats", type=int, default=7, help="best of N for the digits setting")
+    parser.add_argument("--repeats", type=int, default=7, help="best of N for the digits settings")
     parser.add_argument("--repeats-large", type=int, default=3, help="best of N for the large setting")
+    parser.add_argument("--only", default=",".join(SETTINGS) + ",cliffs",
+                        help="comma-separated settings to run, of " + ", ".join(SETTINGS) + ", cliffs")
     args = parser.parse_args()
-    Xd, yd = digits()
-    Xl, yl = synthetic()
-    settings = [
-        ("digits 64-64-10 b=32 30 ep", Xd, yd, 64, 10, 32, 30, args.repeats, np.float64),
-        ("digits 64-64-10 b=32 30 ep", Xd, yd, 64, 10, 32, 30, args.repeats, np.float32),
-        ("large 784-128-10 b=128 1 ep", Xl, yl, 128, 10, 128, 1, args.repeats_large, np.float64),
-    ]
+    only = args.only.split(",")
+    data = {"digits": digits()}
+    if "large" in only:
+        data["large"] = synthetic()
     print(f"# {datetime.date.today()}  {platform.processor() or platform.machine()}  {os.cpu_count()} cores  "
           f"numpy {np.__version__}  best of N, times in seconds")
     header = (f"{'setting':30s} {'dtype':7s} {'steps':>5s} {'floor':>6s} {'numpy':>6s} {'fused':>6s} "
-              f"{'nnlib':>6s} {'sklearn':>7s} | {'nnlib/fl':>8s} {'numpy/fl':>8s} {'fused/fl':>8s} "
-              f"{'skl/fl':>6s} {'skl/nnlib':>9s}")
+              f"{'nnlib':>6s} {'sklearn':>7s} | {'nnlib/fused':>11s} {'nnlib/fl':>8s} {'numpy/fl':>8s} "
+              f"{'fused/fl':>8s} {'skl/fl':>6s} {'skl/nnlib':>9s}")
     print(header)
     print("-" * len(header))
-    for name, X, y, n_hidden, n_out, batch_size, epochs, repeats, dtype in settings:
+    for key in (k for k in SETTINGS if k in only):
+        name, which, n_hidden, n_out, batch_size, epochs, dtype = SETTINGS[key]
+        X, y = data[which]
         X = X.astype(dtype)
+        repeats = args.repeats_large if which == "large" else args.repeats
         t = run(X, y, n_hidden, n_out, batch_size, epochs, repeats)
         steps = len(batch_sizes(len(X), batch_size)) * epochs
         r = {k: v / t["floor"] for k, v in t.items()}
         print(f"{name:30s} {np.dtype(dtype).name:7s} {steps:5d} {t['floor']:6.3f} {t['numpy']:6.3f} "
-              f"{t['np-fused']:6.3f} {t['nnlib']:6.3f} {t['sklearn']:7.3f} | {r['nnlib']:8.2f} {r['numpy']:8.2f} "
-              f"{r['np-fused']:8.2f} {r['sklearn']:6.2f} {t['sklearn'] / t['nnlib']:9.2f}", flush=True)
+              f"{t['np-fused']:6.3f} {t['nnlib']:6.3f} {t['sklearn']:7.3f} | {t['nnlib'] / t['np-fused']:11.2f} "
+              f"{r['nnlib']:8.2f} {r['numpy']:8.2f} {r['np-fused']:8.2f} {r['sklearn']:6.2f} "
+              f"{t['sklearn'] / t['nnlib']:9.2f}", flush=True)
+    if "cliffs" in only:
+        print(f"\n{'nnlib MLPClassifier, digits b=32 30 ep float64':48s} {'baseline':>8s} {'variant':>8s} {'ratio':>6s}")
+        for name, base, variant in cliffs(data["digits"][0], data["digits"][1], args.repeats):
+            print(f"{name:48s} {base:8.3f} {variant:8.3f} {variant / base:6.2f}", flush=True)
 
 
 if __name__ == "__main__":

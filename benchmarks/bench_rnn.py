@@ -25,7 +25,7 @@ import time
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from nnlib.recurrent import LSTM
+from nnlib.lstm import LSTM
 
 M, T, N_IN, N_HIDDEN = 32, 50, 32, 64
 

@@ -6,7 +6,11 @@ arithmetic, dominate a step. :func:`pack` moves a model's parameters (and its
 gradients) into one buffer each, as views, without changing a value; an
 optimiser that sees arrays tiling one buffer (:func:`grouped`) then runs its one
 update formula on the whole buffer at once. Same formula, same numbers.
+:class:`SameArrays` lets an optimiser check and group its arrays once, not every step.
 """
+import operator
+from itertools import chain
+
 import numpy as np
 
 
@@ -34,6 +38,33 @@ def grouped(*lists):
     if all(base is not None for base in bases):
         return tuple([base] for base in bases)
     return tuple(list(arrays) for arrays in lists)
+
+
+class SameArrays:
+    """Remembers a call's arrays by identity: are this step's arrays last step's?
+
+    An optimiser checks its ``params`` and ``grads`` and works out their grouping
+    (:func:`grouped`) when it meets arrays it has not seen; a training loop passes the
+    very same arrays every step, and for those both results stand (an array's shape,
+    dtype and place in its buffer do not change). The arrays are held, so that no
+    other array can take the identity of one of them.
+    """
+
+    def __init__(self):
+        self.arrays = ()
+
+    def holds(self, *lists):
+        """True if ``lists``, joined, are exactly the arrays last :meth:`remember`-ed."""
+        arrays = tuple(chain(*lists))
+        return len(arrays) == len(self.arrays) and not any(map(operator.is_not, arrays, self.arrays))
+
+    def remember(self, *lists):
+        """Hold these arrays (after they passed the checks); :meth:`forget` drops them."""
+        self.arrays = tuple(chain(*lists))
+
+    def forget(self):
+        """Hold nothing: the next call's arrays are new."""
+        self.arrays = ()
 
 
 def zeros_like_all(arrays):

@@ -126,7 +126,7 @@ def check_batch(X, name, *, ndim=None, min_ndim=1, size=None, dtype=None):
         raise ValueError(f"{name} must be {want}, got shape {X.shape}")
     if size is not None and X.shape[-1] != size:
         raise ValueError(f"{name} must have {size} entries on its last axis, got shape {X.shape}")
-    return X if dtype is None else X.astype(dtype, copy=False)
+    return X if dtype is None or X.dtype == dtype else X.astype(dtype)
 
 
 def validated(check):

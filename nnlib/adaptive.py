@@ -12,7 +12,7 @@ Dtypes: each parameter keeps its dtype, and so do its state arrays.
 """
 import numpy as np
 
-from ._buffers import grouped, zeros_like_all
+from ._buffers import SameArrays, grouped, zeros_like_all
 from ._validation import as_float_array
 from .optim import _check_lr, _check_params_grads
 
@@ -44,14 +44,24 @@ class _Adaptive:
 
     def __init__(self, lr, eps):
         self.lr, self.eps = _check_lr(lr), _check_eps(eps)
+        self._seen = SameArrays()                    # the arrays checked and grouped last
         self.reset()
 
     def reset(self):
         """Forget the state and the step counter (call it before optimising other parameters)."""
         self.state, self.t = None, 0
+        self._seen.forget()
 
     def step(self, params, grads):
         """Update every array in ``params`` in place from the matching array in ``grads``."""
+        if self.state is None or not self._seen.holds(params, grads, *self.state):
+            self._prepare(params, grads)                 # new arrays: check them, group them
+        self.t += 1
+        for p, g, *state in self._groups:
+            self._update(p, g if g.dtype == p.dtype else g.astype(p.dtype), *state)
+
+    def _prepare(self, params, grads):
+        """Check arrays ``step`` has not seen and group them (:func:`nnlib._buffers.grouped`)."""
         _check_params_grads(params, grads)
         if self.state is None:                           # state[i]: parameter i's arrays
             kinds = [zeros_like_all(params) for _ in range(self.n_state)]
@@ -60,10 +70,9 @@ class _Adaptive:
         if shapes != [p.shape for p in params]:
             raise ValueError(f"params changed shape since the last step: the state has shapes {shapes}, "
                              f"params have {[p.shape for p in params]}; call optimizer.reset() first")
-        self.t += 1
         kinds = [[s[k] for s in self.state] for k in range(self.n_state)]
-        for p, g, *state in zip(*grouped(params, grads, *kinds)):
-            self._update(p, g.astype(p.dtype, copy=False), *state)
+        self._groups = list(zip(*grouped(params, grads, *kinds)))
+        self._seen.remember(params, grads, *self.state)
 
 
 class AdaGrad(_Adaptive):

@@ -22,7 +22,7 @@ the batch, so it already contains the factor :math:`1/m`; layers sum over the
 batch and never divide by :math:`m`.
 
 Checks: ``forward`` and ``backward`` check types, shapes and dtypes, in O(1) time
-(:func:`nnlib._validation.check_batch`), but not the values: NaN and inf are caught
+(``nnlib._validation.check_batch``), but not the values: NaN and inf are caught
 where data enters the library (``train``, the estimators, ``gradcheck``, the pure
 functions). This is the only path: :func:`nnlib.training.train` calls exactly these
 methods. The activation layers are in :mod:`nnlib.activation_layers`.
@@ -101,7 +101,7 @@ class Dense:
         if dZ.shape != (self._X.shape[0], self.n_out):
             raise ValueError(f"dZ must have shape {(self._X.shape[0], self.n_out)}, got {dZ.shape}")
         np.matmul(self._X.T, dZ, out=self.dW)       # (n_in, n_out): sums over the batch
-        np.sum(dZ, axis=0, out=self.db)             # (n_out,)
+        dZ.sum(axis=0, out=self.db)                 # (n_out,)
         return dZ @ self.W.T if need_input_grad else None  # (m, n_in)
 
     def parameters(self):

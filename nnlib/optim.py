@@ -17,13 +17,15 @@ Dtypes: each parameter keeps its dtype (float32 stays float32), and so does its
 momentum buffer; gradients may be float32 or float64.
 
 ``step`` checks types and shapes (O(1) per array), not values: it runs once per
-mini-batch on gradients that backpropagation computed from checked data. When the
-parameters are views tiling one buffer (as the estimators lay them out), the same
-update runs once on the whole buffer instead of once per array.
+mini-batch on gradients that backpropagation computed from checked data, and it
+checks a set of arrays once, when it first meets them (a training loop passes the
+same arrays every step). When the parameters are views tiling one buffer (as the
+estimators lay them out), the same update runs once on the whole buffer instead of
+once per array.
 """
 import numpy as np
 
-from ._buffers import grouped, zeros_like_all
+from ._buffers import SameArrays, grouped, zeros_like_all
 from ._validation import as_float_array, check_positive_int
 
 
@@ -96,13 +98,30 @@ class SGD:
         self.lr = _check_lr(lr)
         self.momentum = _check_momentum(momentum)
         self.velocities = None
+        self._seen = SameArrays()                    # the arrays checked and grouped last
 
     def reset(self):
         """Forget the velocities (call it before optimizing other parameters)."""
         self.velocities = None
+        self._seen.forget()
 
     def step(self, params, grads):
         """Update every array in ``params`` in place from the matching array in ``grads``."""
+        if not self._seen.holds(params, grads, self.velocities or ()) or \
+                (self.momentum > 0 and self.velocities is None):
+            self._prepare(params, grads)             # new arrays: check them, group them
+        lr, mu = self.lr, self.momentum
+        if mu == 0:
+            for p, g in self._groups:
+                p -= lr * g                              # p <- p - lr g
+            return
+        for p, g, v in self._groups:
+            v *= mu
+            v -= lr * g                                  # v <- mu v - lr g
+            p += v                                       # p <- p + v
+
+    def _prepare(self, params, grads):
+        """Check arrays ``step`` has not seen and group them (:func:`nnlib._buffers.grouped`)."""
         _check_params_grads(params, grads)
         if self.momentum > 0 and self.velocities is None:
             self.velocities = zeros_like_all(params)     # one buffer if params tile one
@@ -110,15 +129,9 @@ class SGD:
             raise ValueError(f"params changed shape since the last step: velocities have shapes "
                              f"{[v.shape for v in self.velocities]}, params have "
                              f"{[p.shape for p in params]}; call optimizer.reset() first")
-        lr, mu = self.lr, self.momentum
-        if mu == 0:
-            for p, g in zip(*grouped(params, grads)):
-                p -= lr * g                              # p <- p - lr g
-            return
-        for p, g, v in zip(*grouped(params, grads, self.velocities)):
-            v *= mu
-            v -= lr * g                                  # v <- mu v - lr g
-            p += v                                       # p <- p + v
+        velocities = self.velocities if self.momentum > 0 else ()
+        self._groups = list(zip(*grouped(params, grads, *([velocities] if velocities else []))))
+        self._seen.remember(params, grads, velocities)
 
 
 def gradient_descent(grad, w0, lr, n_steps, momentum=0.0):

@@ -20,6 +20,8 @@ data was checked on the way in) and the optimiser's ``step``. There is no other 
 """
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from ._training_checks import (  # noqa: F401 (LOSSES, CLASSIFICATION_LOSSES: public names)
     CLASSIFICATION_LOSSES,
     LOSSES,
@@ -74,7 +76,8 @@ def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, 
         ``"sequence_cross_entropy"``; else targets of the output's shape (``(m,)``
         when there is one output), in [0, 1] for the binary cross-entropy.
     loss : str
-        A key of :data:`LOSSES`.
+        ``"softmax_cross_entropy"``, ``"binary_cross_entropy_with_logits"``, ``"mse"`` or
+        ``"sequence_cross_entropy"`` (the keys of ``nnlib.training.LOSSES``).
     optimizer : object
         Anything with ``step(params, grads)``, e.g. :class:`nnlib.optim.SGD`.
     epochs, batch_size : int
@@ -117,15 +120,17 @@ def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, 
     for epoch in range(epochs):
         set_training(model, True)                   # Dropout draws masks, BatchNorm
         order, total, correct = rng.permutation(m), 0.0, 0       # uses batch statistics
+        Y_order = Y[order]                                       # targets (and labels) in
+        labels_order = None if labels is None else labels[order]  # this epoch's order
         for start in range(0, m, batch_size):
-            batch = order[start:start + batch_size]              # the mini-batch B
-            out, Y_B = model.forward(X[batch]), Y[batch]         # forward pass
-            total += float(loss_fn(out, Y_B)) * len(batch)       # loss before the step
+            stop = min(start + batch_size, m)                    # the mini-batch B
+            out, Y_B = model.forward(X[order[start:stop]]), Y_order[start:stop]  # forward pass
+            total += float(loss_fn(out, Y_B)) * (stop - start)   # loss before the step
             if labels is not None:
-                correct += _n_correct(out, labels[batch])
+                correct += _n_correct(out, labels_order[start:stop])
             model.backward(loss_grad(out, Y_B))                  # dL/dtheta -> grads
             if grad_hook is not None:
-                grad_hook(params, grads, len(batch))
+                grad_hook(params, grads, stop - start)
             if clip is not None:
                 clip_grad_norm(grads, clip)
             optimizer.step(params, grads)                        # theta <- theta - ...
@@ -146,7 +151,7 @@ def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, 
 def _n_correct(out, labels):
     """How many predictions in ``out`` match ``labels`` (class labels, or booleans for logits)."""
     predicted = out >= 0 if labels.dtype == bool else out.argmax(axis=-1)
-    return int((predicted == labels).sum())
+    return np.count_nonzero(predicted == labels)
 
 
 def _evaluate(model, loss, X, Y, labels):
