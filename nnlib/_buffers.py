@@ -8,6 +8,7 @@ optimiser that sees arrays tiling one buffer (:func:`grouped`) then runs its one
 update formula on the whole buffer at once. Same formula, same numbers.
 :class:`SameArrays` lets an optimiser check and group its arrays once, not every step.
 """
+import functools
 import operator
 from itertools import chain
 
@@ -38,6 +39,14 @@ def grouped(*lists):
     if all(base is not None for base in bases):
         return tuple([base] for base in bases)
     return tuple(list(arrays) for arrays in lists)
+
+
+@functools.lru_cache(maxsize=64)
+def ones(n, dtype):
+    """A read-only vector of ``n`` ones of ``dtype``, made once: sums as products, ``1^T A``."""
+    vector = np.ones(n, dtype)
+    vector.flags.writeable = False
+    return vector
 
 
 class SameArrays:

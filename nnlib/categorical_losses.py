@@ -86,7 +86,7 @@ def softmax_cross_entropy(logits, y):
     numpy.floating
         :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
-    return -np.sum(y * log_softmax.unchecked(logits)) / logits.shape[0]
+    return -np.vdot(y, log_softmax.unchecked(logits)) / logits.shape[0]  # sum_ic Y_ic log p_ic
 
 
 @validated(_softmax_inputs)

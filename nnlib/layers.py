@@ -29,6 +29,7 @@ methods. The activation layers are in :mod:`nnlib.activation_layers`.
 """
 import numpy as np
 
+from ._buffers import ones
 from ._validation import as_float_array, check_batch, check_positive_int
 from .activation_layers import (  # noqa: F401 (importable from here, as in chapter 4)
     Identity,
@@ -91,7 +92,9 @@ class Dense:
         if X.ndim != 2 or X.shape[1] != self.n_in:
             raise ValueError(f"X must have shape (m, {self.n_in}), got {X.shape}")
         self._X = X                                 # (m, n_in), needed for dW
-        return X @ self.W + self.b                  # (m, n_out); b broadcast over rows
+        Z = X @ self.W                              # (m, n_out)
+        Z += self.b                                 # b added to every row, in place
+        return Z
 
     def backward(self, dZ, need_input_grad=True):
         """Store ``dW``, ``db`` from ``dZ`` ``(m, n_out)``; return ``dX`` ``(m, n_in)`` (or None)."""
@@ -101,7 +104,7 @@ class Dense:
         if dZ.shape != (self._X.shape[0], self.n_out):
             raise ValueError(f"dZ must have shape {(self._X.shape[0], self.n_out)}, got {dZ.shape}")
         np.matmul(self._X.T, dZ, out=self.dW)       # (n_in, n_out): sums over the batch
-        dZ.sum(axis=0, out=self.db)                 # (n_out,)
+        np.matmul(ones(len(dZ), dZ.dtype), dZ, out=self.db)  # (n_out,): 1^T dZ
         return dZ @ self.W.T if need_input_grad else None  # (m, n_in)
 
     def parameters(self):
