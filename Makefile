@@ -14,7 +14,8 @@
 #   make student  a student edition of the reader edition (no solutions, no outputs) in _student/
 #   make grade SUBMISSIONS=dir  grade submitted student-edition notebooks with nbgrader -> grades.csv
 #   make grade-check  grade three submissions of chapter 1 and check the scores (tests/test_grading.py)
-#   make lock     re-resolve requirements.in into requirements.txt
+#   make lock     re-resolve the *.in files into their hash-checked locks (requirements.txt, ...)
+#   make zizmor   audit the GitHub workflows for security problems (zizmor, offline)
 #   make clean    remove the build and the caches
 
 PYTHON  ?= python3
@@ -33,14 +34,18 @@ SHELL := /bin/bash
 .PHONY: help book test compat unit nbval browser execute serve bench notebooks reader-tests reader-check student lock clean env mathjax pdf pdf-test
 
 help:
-	@sed -n '5,18p' Makefile
+	@sed -n '5,19p' Makefile
 
 # --- environment -------------------------------------------------------------
+# Every install is hash-checked (--require-hashes): the locks, written by `make lock`, carry the
+# sha256 of every file of every pinned release, so a file replaced on the index fails the install.
+# pip and setuptools are in the lock too: the venv's own pip installs the locked pip with the rest,
+# and nnlib's editable install (no dependencies) builds with the locked setuptools, without build
+# isolation, so nothing is fetched without a hash.
 $(STAMP): requirements.txt pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
-	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@
 
 env: $(STAMP)
@@ -93,6 +98,7 @@ test: $(STAMP)
 	@echo "== 4/6 reader and student editions =="; $(MAKE) --no-print-directory notebooks reader-tests student
 	@echo "== 5/6 grading (nbgrader) ==";      $(MAKE) --no-print-directory grade-check
 	@echo "== 6/6 browser tests ==";           $(MAKE) --no-print-directory browser
+	@echo "== security audit of the workflows (zizmor) =="; $(MAKE) --no-print-directory zizmor
 	@echo "All checks passed."
 
 # --- the compatibility floor ---------------------------------------------------
@@ -119,8 +125,7 @@ COMPAT_NOT_NNLIB := --ignore=tests/browser --ignore=tests/test_book_structure.py
 $(COMPAT_STAMP): requirements-compat.txt
 	@test -n "$(COMPAT_PY)" || { echo "make compat needs Python 3.11 or newer"; exit 1; }
 	@rm -rf $(COMPAT) && $(COMPAT_PY) -m venv $(COMPAT)
-	$(COMPAT)/bin/python -m pip install --quiet --upgrade pip
-	$(COMPAT)/bin/python -m pip install --quiet -r requirements-compat.txt
+	$(COMPAT)/bin/python -m pip install --quiet --require-hashes -r requirements-compat.txt
 	@touch $@
 
 compat: $(COMPAT_STAMP) notebooks
@@ -189,7 +194,7 @@ GRADES      ?= grades.csv
 
 $(GRADE_STAMP): requirements-grade.txt $(STAMP)
 	@rm -rf $(GRADE_PKGS)
-	$(BIN)/python -m pip install --quiet --no-deps --target $(GRADE_PKGS) -r requirements-grade.txt
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps --target $(GRADE_PKGS) -r requirements-grade.txt
 	@touch $@
 
 grade: $(GRADE_STAMP)
@@ -201,12 +206,42 @@ grade-check: $(GRADE_STAMP)
 	GRADE_PACKAGES=$(GRADE_PKGS) $(BIN)/python -m pytest tests/test_grading.py -q -p no:cacheprovider
 
 # --- maintenance -------------------------------------------------------------
-lock:
-	rm -rf /tmp/nnbook-lock && $(PYTHON) -m venv /tmp/nnbook-lock
-	/tmp/nnbook-lock/bin/python -m pip install --quiet --upgrade pip
-	/tmp/nnbook-lock/bin/python -m pip install --quiet -r requirements.in
-	{ sed -n '1,2p' requirements.txt; /tmp/nnbook-lock/bin/python -m pip freeze --exclude-editable; } > requirements.lock.tmp
-	mv requirements.lock.tmp requirements.txt
+# `make lock` resolves each *.in into its lock with every file's hash: requirements.in ->
+# requirements.txt (the book), requirements-compat.in -> requirements-compat.txt (Colab's floor),
+# binder/requirements.in -> binder/requirements.txt (the runtime part, at the lock's versions),
+# requirements-grade.in -> requirements-grade.txt (hashes only: installed with --no-deps).
+# The tool is uv (pinned in the lock), not pip-tools, because `--universal` writes ONE lock for
+# every platform and Python the book supports (Linux and macOS, 3.11 to 3.13): packages needed
+# on one platform only (appnope on macOS, for ipykernel) come with an environment marker and
+# their hashes, where pip-compile resolves for the machine it runs on and a lock made on Linux
+# would fail --require-hashes on macOS. Like pip-compile, uv keeps every pin already in the
+# output file unless told otherwise, so a new line in a *.in adds that package (and what it
+# needs) without moving the other pins; `make lock UPGRADE=name` moves one package, and
+# `make lock UPGRADE=--all` re-resolves everything. Run twice, it rewrites the same bytes.
+# --python-version 3.11.5: the oldest Python the lock supports (soupsieve 4.1 needs 3.11.5).
+UPGRADE ?=
+UV_COMPILE = $(BIN)/uv pip compile --quiet --no-config --universal --generate-hashes \
+             --custom-compile-command "make lock" \
+             $(if $(UPGRADE),$(if $(filter --all,$(UPGRADE)),--upgrade,--upgrade-package $(UPGRADE)))
+LOCK_TITLE := \# The exact, resolved environment that Binder, CI and `make` install (a lock). Do not edit: `make lock`.
+
+lock: $(STAMP)
+	$(UV_COMPILE) --python-version 3.11.5 -o requirements.txt requirements.in
+	sed -i '1i $(LOCK_TITLE)' requirements.txt
+	$(UV_COMPILE) --python-version 3.11 -o requirements-compat.txt requirements-compat.in
+	sed -i '1i \# The oldest supported set (Colab'"'"'s), resolved from requirements-compat.in. Do not edit: `make lock`.' requirements-compat.txt
+	$(UV_COMPILE) --python-version 3.11.5 -c requirements.txt -o binder/requirements.txt binder/requirements.in
+	sed -i '1i \# Binder'"'"'s environment at the lock'"'"'s versions, from binder/requirements.in. Do not edit: `make lock`.' binder/requirements.txt
+	$(UV_COMPILE) --python-version 3.11.5 --no-deps -o requirements-grade.txt requirements-grade.in
+	sed -i '1i \# nbgrader and what it needs beyond the lock (requirements-grade.in), hashes only. Do not edit: `make lock`.' requirements-grade.txt
+
+# --- the workflows' security audit -------------------------------------------
+# zizmor (pinned in the lock) audits the GitHub workflows and dependabot.yml offline: unpinned
+# actions, over-broad permissions, persisted credentials, template injection, dangerous
+# triggers. Any finding fails; an ignore (a `# zizmor: ignore[...]` comment) must say why.
+.PHONY: zizmor
+zizmor: $(STAMP)
+	$(BIN)/zizmor --offline .github/workflows/ .github/dependabot.yml
 
 clean:
 	rm -rf _build _mathjax _notebooks _student .pytest_cache
