@@ -75,6 +75,11 @@ from .regularization import (
 from .schedules import CosineLR, LinearWarmup, Scheduled, StepLR
 from .training import History, train
 
+# Chapter 11, deep networks: normalisation, residual connections, global pooling.
+from .global_pool import GlobalAvgPool2D
+from .normalization import BatchNorm, LayerNorm
+from .residual import Residual
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -163,4 +168,9 @@ __all__ = [
     "softmax_with_temperature",
     "book_text",
     "train_sequence",
+    # chapter 11
+    "BatchNorm",
+    "GlobalAvgPool2D",
+    "LayerNorm",
+    "Residual",
 ]
