@@ -21,7 +21,7 @@ For autograders (nbgrader runs the check cells as tests): a wrong answer raises
 :class:`NotAnsweredError` (not an ``AssertionError``), and a right one prints one line.
 The checks, tolerances and templates are in ``nnlib._exercise_registry``; the fingerprints in
 ``nnlib._exercise_fingerprints`` are written by ``tools/exercise_fingerprints.py`` from
-reference solutions kept outside the package. Used by the exercises of chapters 1 to 10.
+reference solutions kept outside the package. Used by the exercises of chapters 1 to 11.
 """
 from ._exercise_kinds import Function, NotAnsweredError, WrongAnswer
 
