@@ -33,15 +33,9 @@ class Residual:
 
     Parameters
     ----------
-    block : layer or nnlib.layers.Sequential
-        :math:`f`; anything with ``forward``, ``backward(dA, need_input_grad)``,
-        ``parameters`` and ``gradients``.
-
-    Attributes
-    ----------
-    training : bool
-        Setting it sets ``training`` on every layer inside ``block`` that has one
-        (``BatchNorm``, ``Dropout``), so :func:`nnlib.training.train` reaches them.
+    block : object
+        :math:`f`: a layer or a ``Sequential``, anything with ``forward``,
+        ``backward(dA, need_input_grad)``, ``parameters`` and ``gradients``.
     """
 
     def __init__(self, block):
@@ -56,7 +50,11 @@ class Residual:
 
     @property
     def training(self):
-        """Whether the layers inside ``block`` are in training mode."""
+        """Whether the layers inside ``block`` are in training mode (bool).
+
+        Setting it sets ``training`` on every layer inside ``block`` that has one
+        (``BatchNorm``, ``Dropout``), so :func:`nnlib.training.train` reaches them.
+        """
         return self._training
 
     @training.setter
