@@ -54,6 +54,11 @@ from .regularization import l1_penalty, l1_penalty_grad, l2_penalty, l2_penalty_
 from .schedules import CosineLR, LinearWarmup, Scheduled, StepLR
 from .training import History, train
 
+# Chapter 11, deep networks: normalisation, residual connections, global pooling.
+from .global_pool import GlobalAvgPool2D
+from .normalization import BatchNorm, LayerNorm
+from .residual import Residual
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -144,4 +149,9 @@ __all__ = [
     "col2im",
     "im2col",
     "log_softmax",
+    # chapter 11
+    "BatchNorm",
+    "GlobalAvgPool2D",
+    "LayerNorm",
+    "Residual",
 ]

@@ -56,12 +56,17 @@ def check_loss(loss):
 
 
 def _output_shape(model, X, name_X):
-    """The shape of one example's output (one forward pass on ``X[:1]``, evaluation mode)."""
+    """The shape of one example's output (one forward pass on ``X[:1]``, in evaluation mode;
+    every layer's mode is restored afterwards)."""
+    modes = [(layer, layer.training) for layer in layers_within(model) if hasattr(layer, "training")]
     set_training(model, False)
     try:
         return model.forward(X[:1]).shape[1:]
     except (ValueError, TypeError) as exc:
         raise type(exc)(f"{name_X} of shape {X.shape} does not fit the model: {exc}") from None
+    finally:
+        for layer, mode in modes:
+            layer.training = mode
 
 
 def check_data(model, loss, X, y, name_X="X", name_y="y"):

@@ -5,6 +5,8 @@ the fingerprints of ``nnlib/exercises/fingerprints.json``; ``tests/test_exercise
 every answer here passes ``nnlib.exercises.check`` (the functions too) and that the package holds
 none of these values in plain form. Each answer follows the chapter's solution.
 """
+import math
+
 import numpy as np
 
 import nnlib
@@ -183,4 +185,10 @@ SOLUTIONS = {
     "ex-reg-early-stopping": dict(alpha=lambda h, k, eta: h * (1 - eta * h) ** k / (1 - (1 - eta * h) ** k),
                                   trend="decreases"),
     "ex-reg-ista": dict(ista=ista),
+    "ex-deep-factor": dict(factor=lambda n, s2: n * s2 / 2, ratio=0.5**49, s2_he=lambda n: 2 / n),
+    "ex-deep-bn-bias": dict(grad_b=0.0, redundant=64),
+    "ex-deep-fold": dict(scale=lambda gamma, v, eps: gamma / np.sqrt(v + eps),
+                         shift=lambda b, mu, gamma, v, eps, beta: (b - mu) * gamma / np.sqrt(v + eps) + beta),
+    "ex-deep-paths": dict(n_paths=lambda L, k: math.comb(int(L), int(k)), mean_length=lambda L: L / 2,
+                          fraction=sum(math.comb(54, k) for k in range(19, 36)) / 2**54),
 }

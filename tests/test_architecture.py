@@ -22,7 +22,7 @@ LAYERS = [
     ("pure formulas", {"activations", "softmax_functions", "_loss_inputs", "losses", "categorical_losses",
                        "init", "regularization", "gradient_check", "labels"}),
     ("layers", {"layers", "activation_layers", "windows", "conv", "pooling", "recurrent", "lstm",
-                "sequence", "dropout_layer"}),
+                "sequence", "dropout_layer", "normalization", "residual", "global_pool"}),
     ("optimisers", {"optim", "adaptive", "schedules"}),
     ("training", {"_training_checks", "training", "backprop_check"}),
     ("estimators", {"base", "perceptron", "_mlp_base", "mlp"}),

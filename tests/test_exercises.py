@@ -125,6 +125,11 @@ WRONG = [
     ("ex-reg-early-stopping", dict(alpha=lambda h, k, eta: 1 / (k * eta)), r"alpha differs"),
     ("ex-reg-early-stopping", dict(trend="increases"), r"trend is not the right choice"),
     ("ex-reg-ista", dict(ista=lambda X, y, lam, eta, n: np.linalg.lstsq(X, y, rcond=None)[0]), r"not the lasso's minimiser"),
+    ("ex-deep-factor", dict(factor=lambda n, s2: n * s2), r"factor differs"),
+    ("ex-deep-factor", dict(ratio=0.5**50), r"ratio is wrong"),
+    ("ex-deep-bn-bias", dict(redundant=128), r"redundant is wrong"),
+    ("ex-deep-fold", dict(scale=lambda gamma, v, eps: gamma / (v + eps)), r"scale differs"),
+    ("ex-deep-paths", dict(fraction=0.95), r"fraction is wrong"),
 ]
 
 

@@ -1,4 +1,4 @@
-"""The self-checking exercises of chapters 1 to 10: parts, kinds, tolerances, answer templates.
+"""The self-checking exercises of chapters 1 to 11: parts, kinds, tolerances, answer templates.
 
 Keyed by the exercises' labels (which never change). Numbers, arrays, expressions and choices
 are checked against the fingerprints in ``fingerprints.json`` (no plain answer here); functions
@@ -197,5 +197,31 @@ EXERCISES = {
     }, note="The limit and the bound are proofs: compare them with the solution on the website."),
     "ex-reg-ista": Exercise(10, "Soft thresholding by proximal gradient descent", {
         "ista": Function("ISTA for the lasso", trn.check_ista, trn.T_ISTA),
+    }),
+    # --- chapter 11 --------------------------------------------------------------------------
+    "ex-deep-factor": Exercise(11, "The per-layer factor", {
+        "factor": Expression("the per-layer factor, a formula in n and s2", ["n", "s2"],
+                             [(100, 0.01), (256, 2 / 256), (7, 0.3)]),
+        "ratio": Number("Var z[50] / Var z[1] with LeCun weights", rtol=1e-6),
+        "s2_he": Expression("the variance that makes the factor 1, a formula in n", ["n"],
+                            [(100,), (256,), (3,)]),
+    }),
+    "ex-deep-bn-bias": Exercise(11, "A bias before batch normalisation", {
+        "grad_b": Number("dL/db for the bias before BatchNorm", tol=1e-9),
+        "redundant": Number("the parameters that could be removed", integer=True),
+    }),
+    "ex-deep-fold": Exercise(11, "Folding batch normalisation into the layer before it", {
+        "scale": Expression("s_j, a formula in gamma, v and eps", ["gamma", "v", "eps"],
+                            [(1.5, 0.25, 1e-5), (-0.7, 4.0, 0.1), (2.0, 1e-3, 1e-3)]),
+        "shift": Expression("b'_j, a formula in b, mu, gamma, v, eps and beta",
+                            ["b", "mu", "gamma", "v", "eps", "beta"],
+                            [(0.3, -1.2, 1.5, 0.25, 1e-5, 0.1), (-2.0, 0.5, -0.7, 4.0, 0.1, 1.0),
+                             (1.0, 1.0, 2.0, 1e-3, 1e-3, -0.5)]),
+    }),
+    "ex-deep-paths": Exercise(11, "Counting the paths of a residual network", {
+        "n_paths": Expression("the paths of length k, a formula in L and k", ["L", "k"],
+                              [(54, 27), (10, 3), (5, 0)]),
+        "mean_length": Expression("the mean path length, a formula in L", ["L"], [(54,), (7,), (1,)]),
+        "fraction": Number("the fraction of paths of length 19 to 35", tol=1e-3),
     }),
 }

@@ -1,4 +1,4 @@
-"""The exercises of chapters 1 to 10 that have a written solution only, and why they have no check.
+"""The exercises of chapters 1 to 11 that have a written solution only, and why they have no check.
 
 Proofs, derivations and open experiments: the reader compares their work with the solution
 on the website. ``tests/test_exercises.py`` checks that every exercise of the book is either
@@ -22,4 +22,6 @@ WRITTEN = {
     "ex-rnn-input-grad": "a measurement and its explanation; the numbers depend on the network",
     "ex-rnn-tbptt": "an open implementation of a training loop",
     "ex-reg-dropout-l2": "a proof; the identity is stated in the exercise",
+    "ex-deep-scale": "a proof (scale invariance, the weight-norm equilibrium)",
+    "ex-deep-ln-grad": "a derivation; the identities are stated in the exercise",
 }

@@ -1,0 +1,172 @@
+"""Time nnlib's BatchNorm and LayerNorm (forward + backward, float64) against PyTorch on the CPU.
+
+Run with ``make bench`` (or ``.venv/bin/python benchmarks/bench_norm.py``); it is not
+a test. Each time is the best of N repeats (``time.perf_counter``), the contenders
+alternating in blocks (``best_times`` of bench_conv.py) so that a busy neighbour slows
+them alike; what matters is the printed *ratio* nnlib/torch, measured in the same run.
+
+One "pass" is a forward pass in training mode (batch statistics, running statistics
+updated) and a backward pass that computes dgamma, dbeta and dX.
+
+Contenders
+  nnlib    nnlib.BatchNorm / nnlib.LayerNorm .forward + .backward.
+  torch    torch.nn.BatchNorm1d/2d / torch.nn.LayerNorm (training mode) + autograd
+           backward, float64, when PyTorch is installed (optional, never in
+           requirements.txt). Without it the script says so and prints nnlib's times.
+
+Before timing, both give the same numbers (1e-10): tests/test_normalization.py
+checks that too, against a file of PyTorch's numbers.
+
+A last row times the training of a residual network (chapter 11) on the digits:
+``nnlib.train`` on ``Dense(64, 32)``, four ``Residual`` blocks ``[ReLU, Dense, ReLU,
+Dense]`` of width 32, ``ReLU``, ``Dense(32, 10)`` (plain SGD, batch 32, softmax
+cross-entropy), against the same training written by hand in NumPy (allocating,
+no validation), from the same initial weights and shuffles; both end with the same
+weights (checked) before they are timed.
+"""
+import argparse
+import datetime
+import os
+import platform
+
+import numpy as np
+from bench_conv import best_times
+from threadpoolctl import threadpool_info, threadpool_limits
+
+from nnlib import SGD, BatchNorm, Dense, LayerNorm, ReLU, Residual, Sequential, train
+
+try:
+    import torch
+except ImportError:                                    # optional: say so in the output
+    torch = None
+
+# (layer, input shape): BatchNorm over (m, n) and (m, C, H, W); LayerNorm over (m, n) and (m, T, n).
+SETTINGS = [("BatchNorm", (256, 512)), ("BatchNorm", (64, 32, 16, 16)),
+            ("LayerNorm", (256, 512)), ("LayerNorm", (32, 64, 256))]
+
+
+def nnlib_pass(layer, X, dY):
+    Y = layer.forward(X)
+    return Y, layer.backward(dY), layer.dgamma, layer.dbeta
+
+
+def torch_pass(layer, Xt, dYt):
+    Xt.grad, layer.weight.grad, layer.bias.grad = None, None, None
+    Y = layer(Xt)
+    Y.backward(dYt)
+    return Y, Xt.grad, layer.weight.grad, layer.bias.grad
+
+
+def run_setting(name, shape, repeats):
+    rng = np.random.default_rng(0)
+    X, dY = rng.normal(1, 2, shape), rng.normal(size=shape)
+    n = shape[1] if name == "BatchNorm" else shape[-1]
+    layer = BatchNorm(n) if name == "BatchNorm" else LayerNorm(n)
+    contenders = {"nnlib": lambda: nnlib_pass(layer, X, dY)}
+    if torch is not None:
+        if name == "BatchNorm":
+            ref = (torch.nn.BatchNorm1d if len(shape) == 2 else torch.nn.BatchNorm2d)(n, dtype=torch.float64)
+        else:
+            ref = torch.nn.LayerNorm(n, dtype=torch.float64)
+        Xt, dYt = torch.tensor(X, requires_grad=True), torch.tensor(dY)
+        for a, b in zip(nnlib_pass(layer, X, dY), torch_pass(ref, Xt, dYt)):
+            np.testing.assert_allclose(a, b.detach().numpy(), rtol=1e-10, atol=1e-10)
+        contenders["torch"] = lambda: torch_pass(ref, Xt, dYt)
+    return best_times(contenders, repeats)
+
+
+def residual_model(rng=0, width=32, n_blocks=4):
+    rng = np.random.default_rng(rng)
+    blocks = [Residual(Sequential([ReLU(), Dense(width, width, init="he_normal", rng=rng), ReLU(),
+                                   Dense(width, width, init="he_normal", rng=rng)])) for _ in range(n_blocks)]
+    return Sequential([Dense(64, width, rng=rng)] + blocks + [ReLU(), Dense(width, 10, rng=rng)])
+
+
+def numpy_train(params, X, y, epochs, batch_size, lr, seed):
+    """The residual network's training by hand: forward, backward and SGD in plain NumPy."""
+    p = [q.copy() for q in params]                         # [W0, b0, (W1, b1, W2, b2) per block, Wo, bo]
+    W0, b0, Wo, bo = p[0], p[1], p[-2], p[-1]
+    blocks = [tuple(p[i:i + 4]) for i in range(2, len(p) - 2, 4)]
+    Y, rng = np.eye(10)[y], np.random.default_rng(seed)
+    for _ in range(epochs):
+        order = rng.permutation(len(y))
+        for start in range(0, len(y), batch_size):
+            idx = order[start:start + batch_size]
+            Xb, Yb, B = X[idx], Y[idx], len(idx)
+            H, cache = Xb @ W0 + b0, []
+            for W1, b1, W2, b2 in blocks:                  # H <- H + W2 relu(W1 relu(H))
+                A1 = np.maximum(H, 0)
+                Z1 = A1 @ W1 + b1
+                A2 = np.maximum(Z1, 0)
+                cache.append((H, A1, Z1, A2))
+                H = H + A2 @ W2 + b2
+            A = np.maximum(H, 0)
+            Z = A @ Wo + bo
+            P = np.exp(Z - Z.max(axis=1, keepdims=True))
+            dZ = (P / P.sum(axis=1, keepdims=True) - Yb) / B
+            grads = [(A.T @ dZ, dZ.sum(axis=0))]
+            dH = (dZ @ Wo.T) * (H > 0)
+            for (W1, b1, W2, b2), (H_in, A1, Z1, A2) in zip(reversed(blocks), reversed(cache)):
+                dZ1 = (dH @ W2.T) * (Z1 > 0)
+                grads.append((A1.T @ dZ1, dZ1.sum(axis=0), A2.T @ dH, dH.sum(axis=0)))
+                dH = dH + (dZ1 @ W1.T) * (H_in > 0)
+            grads.append((Xb.T @ dH, dH.sum(axis=0)))
+            for p, g in zip([W0, b0] + [q for blk in blocks for q in blk] + [Wo, bo],
+                            [g for grp in reversed(grads) for g in grp]):
+                p -= lr * g
+    return [W0, b0] + [q for blk in blocks for q in blk] + [Wo, bo]
+
+
+def run_training(repeats, epochs=2, batch_size=32, lr=0.05):
+    from sklearn.datasets import load_digits
+    digits = load_digits()
+    X = (digits.data - digits.data.mean(axis=0)) / np.maximum(digits.data.std(axis=0), 1e-12)
+    y = digits.target
+    start = [p.copy() for p in residual_model().parameters()]
+
+    def nnlib_run():
+        model = residual_model()
+        train(model, X, y, loss="softmax_cross_entropy", optimizer=SGD(lr=lr), epochs=epochs,
+              batch_size=batch_size, rng=1)
+        return model.parameters()
+
+    def numpy_run():
+        return numpy_train(start, X, y, epochs, batch_size, lr, seed=1)
+
+    for a, b in zip(nnlib_run(), numpy_run()):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-10)
+    return best_times({"nnlib": nnlib_run, "numpy": numpy_run}, repeats)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=30, help="repeats of each contender (best of N)")
+    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for BLAS and torch")
+    args = parser.parse_args()
+    blas = ", ".join(f"{i['internal_api']} {i.get('version', '')}" for i in threadpool_info())
+    print(f"# {datetime.date.today()}  {platform.machine()}  {os.cpu_count()} cores  numpy {np.__version__} "
+          f"({blas})  {args.threads} thread(s) for numpy and torch")
+    if torch is None:
+        print("# PyTorch is not installed: the torch column and the ratio are skipped (optional: pip install torch).")
+    else:
+        torch.set_num_threads(args.threads)
+        print(f"# torch {torch.__version__}")
+    print("# float64, training mode; one forward + backward pass (dX, dgamma, dbeta); best of N, times in ms")
+    header = f"{'layer':>9} {'shape':>16} | {'nnlib':>8} {'torch':>8} | {'nnlib/torch':>11}"
+    print(header)
+    print("-" * len(header))
+    with threadpool_limits(limits=args.threads):
+        for name, shape in SETTINGS:
+            t = run_setting(name, shape, args.repeats)
+            torch_ms = f"{1e3 * t['torch']:8.2f}" if "torch" in t else f"{'absent':>8}"
+            ratio = f"{t['nnlib'] / t['torch']:11.2f}" if "torch" in t else f"{'-':>11}"
+            print(f"{name:>9} {str(shape):>16} | {1e3 * t['nnlib']:8.2f} {torch_ms} | {ratio}")
+        t = run_training(max(3, args.repeats // 10))
+        print("# residual network 64-32-(4 residual blocks of 2 x Dense 32)-10 on the digits, 2 epochs, "
+              "batch 32, plain SGD; times in ms")
+        print(f"{'nnlib.train':>12} {1e3 * t['nnlib']:9.1f} | {'NumPy by hand':>13} {1e3 * t['numpy']:9.1f} | "
+              f"nnlib/numpy {t['nnlib'] / t['numpy']:.2f}")
+
+
+if __name__ == "__main__":
+    main()
