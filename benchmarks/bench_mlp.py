@@ -8,7 +8,7 @@ benchmarks/README.md for how to read them.
 
 Settings
   digits   scikit-learn's digits (1797 x 64, standardised), 64-64-10 ReLU, float64 and
-           float32, at batch 1 (2 epochs), 32 (30 epochs) and 256 (100 epochs).
+           float32, at batch 1 (2 epochs), 32 (30 epochs) and 256 (30 epochs).
   large    synthetic 60000 x 784 (standard normal, labels from a random linear
            teacher), 784-128-10 ReLU, batch 128, one epoch, float64.
   cliffs   nnlib's MLPClassifier on the digits at batch 32 (30 epochs): alpha=1e-4
@@ -210,8 +210,8 @@ SETTINGS = {   # key: (name, data, hidden, outputs, batch, epochs, dtype)
     "b1-32": ("digits 64-64-10 b=1 2 ep", "digits", 64, 10, 1, 2, np.float32),
     "b32": ("digits 64-64-10 b=32 30 ep", "digits", 64, 10, 32, 30, np.float64),
     "b32-32": ("digits 64-64-10 b=32 30 ep", "digits", 64, 10, 32, 30, np.float32),
-    "b256": ("digits 64-64-10 b=256 100 ep", "digits", 64, 10, 256, 100, np.float64),
-    "b256-32": ("digits 64-64-10 b=256 100 ep", "digits", 64, 10, 256, 100, np.float32),
+    "b256": ("digits 64-64-10 b=256 30 ep", "digits", 64, 10, 256, 30, np.float64),
+    "b256-32": ("digits 64-64-10 b=256 30 ep", "digits", 64, 10, 256, 30, np.float32),
     "large": ("large 784-128-10 b=128 1 ep", "large", 128, 10, 128, 1, np.float64),
 }
 #: the cliff rows: (name, options of MLPClassifier, options of its baseline)

@@ -28,8 +28,11 @@ SOLVERS = {"sgd": lambda e: SGD(lr=e.lr, momentum=e.momentum),
 
 def _l2_hook(alpha):
     """``train``'s grad_hook for the penalty alpha / (2 m) sum ||W||^2 of a batch of m examples."""
+    weights = []                                         # (W, dW) pairs: found at the first step
+
     def add_penalty_gradient(params, grads, m):
-        weights = [(p, g) for p, g in zip(params, grads) if p.ndim == 2]   # not the biases
+        if not weights:                                  # train passes the same arrays every step
+            weights.extend((p, g) for p, g in zip(params, grads) if p.ndim == 2)   # not the biases
         penalty = l2_penalty_grad.unchecked([p for p, _ in weights], alpha / m)
         for (_, g), dg in zip(weights, penalty):
             g += dg                                      # g <- g + (alpha / m) W
