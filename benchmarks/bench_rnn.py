@@ -6,7 +6,7 @@ units; one "call" is a forward pass over the whole batch of sequences and the ba
 pass (BPTT) from a random gradient of the outputs, parameter gradients and input gradient.
 
 Contenders, interleaved round by round; each time is the best of N:
-  nnlib        nnlib.recurrent.LSTM.forward + backward on the batch (vectorised over it).
+  nnlib        nnlib.lstm.LSTM.forward + backward on the batch (vectorised over it).
   per-example  the same layer called once per sequence (m = 1), 32 times: what a loop
                over the examples costs.
   torch        torch.nn.LSTM(batch_first=True) in float64 on the CPU, forward and
