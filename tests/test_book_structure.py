@@ -207,11 +207,24 @@ MAX_CODE_WIDTH = 79
 GLUE_CALL = re.compile(r"\bglue\(")  # also nnlib.glue(, not my_glue(
 
 
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+def _code_lines(cell):
+    """The code a reader sees in a cell: a code cell's source, a Markdown cell's Python blocks."""
+    if cell["cell_type"] == "code":
+        return _source(cell).splitlines()
+    if cell["cell_type"] == "markdown":
+        return [line for block in PYTHON_BLOCK.findall(_source(cell)) for line in block.splitlines()]
+    return []
+
+
 def too_wide(notebook, width=MAX_CODE_WIDTH):
-    """``(cell id or index, line)`` of every code line wider than ``width``."""
+    """``(cell id or index, line)`` of every code line wider than ``width``, in code cells
+    and in the Python blocks of Markdown cells (the solutions' code)."""
     return [(cell.get("id", i), line)
-            for i, cell in enumerate(notebook["cells"]) if cell["cell_type"] == "code"
-            for line in _source(cell).splitlines() if len(line) > width]
+            for i, cell in enumerate(notebook["cells"])
+            for line in _code_lines(cell) if len(line) > width]
 
 
 def visible_glue(notebook):
@@ -232,8 +245,9 @@ def test_the_code_checks_find_planted_faults():
     wide = "x = 1" + " " * 70 + "# a comment"  # 86 characters
     glued = 'glue("key", 1, display=False)'
     notebook = {"cells": [_cell(["y = 2\n", wide]), _cell(glued), _cell(glued, ["remove-cell"]),
-                          _cell("nnlib.glue(1)\nmy_glue(2)"), _cell("x" * 79)]}
-    assert too_wide(notebook) == [(0, wide)]
+                          _cell("nnlib.glue(1)\nmy_glue(2)"), _cell("x" * 79),
+                          {"cell_type": "markdown", "source": f"Text {wide}\n```python\n{wide}\n```"}]}
+    assert too_wide(notebook) == [(0, wide), (5, wide)]
     assert visible_glue(notebook) == [(1, glued), (3, "nnlib.glue(1)\nmy_glue(2)".split("\n")[0])]
 
 
