@@ -128,5 +128,5 @@ class GRU(_Recurrent):
 
     @property
     def n_params(self):
-        """Number of parameters: :math:`3(n_\\text{in} n_h + n_h^2 + n_h) + n_h`."""
+        r"""The number of parameters, :math:`3(n_\text{in} n_h + n_h^2 + n_h) + n_h`."""
         return self.W_x.size + self.W_h.size + self.b.size + self.b_hn.size
