@@ -25,6 +25,7 @@ from .windows import col2im, im2col, output_size
 from .init import glorot_normal, glorot_uniform, he_normal, lecun_normal
 from .activation_layers import Identity, LeakyReLU, ReLU, Sigmoid, Softmax, Step, Tanh
 from .layers import Dense, Sequential
+from .gru import GRU
 from .lstm import LSTM
 from .losses import (
     binary_cross_entropy,
@@ -136,6 +137,7 @@ __all__ = [
     "l1_penalty_grad",
     "l2_penalty",
     "l2_penalty_grad",
+    "GRU",
     "LSTM",
     "LastStep",
     "RNN",

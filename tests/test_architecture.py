@@ -21,7 +21,7 @@ LAYERS = [
     ("checks", {"_validation", "_buffers", "_input_checks", "_sklearn_compat"}),
     ("pure formulas", {"activations", "softmax_functions", "_loss_inputs", "losses", "categorical_losses",
                        "init", "regularization", "gradient_check", "labels"}),
-    ("layers", {"layers", "activation_layers", "windows", "conv", "pooling", "recurrent", "lstm",
+    ("layers", {"layers", "activation_layers", "windows", "conv", "pooling", "recurrent", "lstm", "gru",
                 "sequence", "dropout_layer", "normalization", "residual", "global_pool"}),
     ("optimisers", {"optim", "adaptive", "schedules"}),
     ("training", {"_training_checks", "training", "backprop_check"}),

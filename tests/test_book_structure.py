@@ -3,7 +3,9 @@
 These fail when a chapter is missing from the table of contents, lacks the setup
 cell that makes it run on Colab, has fewer than four exercises or an exercise
 without a solution, is committed unexecuted or with an error, or when the
-repository URL disagrees between the files that carry it.
+repository URL disagrees between the files that carry it, or when a chapter's code
+does not fit the page (a line wider than 79 characters) or shows the book's plumbing (a
+``glue`` call in a code cell that the website shows).
 """
 import json
 import pathlib
@@ -197,3 +199,63 @@ def test_no_inline_formula_is_cut_by_a_list_marker(path):
         texts = [path.read_text(encoding="utf-8")]
     breaks = [b for text in texts for b in _inline_math_line_breaks(text)]
     assert not breaks, f"a line inside $...$ starts with a list marker (join it to the line above): {breaks}"
+
+
+# --- code a reader sees: it fits the page and holds no plumbing ---------------------------
+#: The site's code column shows 79 characters (PEP 8's limit); longer lines scroll sideways.
+MAX_CODE_WIDTH = 79
+GLUE_CALL = re.compile(r"\bglue\(")  # also nnlib.glue(, not my_glue(
+
+
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
+
+
+def _code_lines(cell):
+    """The code a reader sees in a cell: a code cell's source, a Markdown cell's Python blocks."""
+    if cell["cell_type"] == "code":
+        return _source(cell).splitlines()
+    if cell["cell_type"] == "markdown":
+        return [line for block in PYTHON_BLOCK.findall(_source(cell)) for line in block.splitlines()]
+    return []
+
+
+def too_wide(notebook, width=MAX_CODE_WIDTH):
+    """``(cell id or index, line)`` of every code line wider than ``width``, in code cells
+    and in the Python blocks of Markdown cells (the solutions' code)."""
+    return [(cell.get("id", i), line)
+            for i, cell in enumerate(notebook["cells"])
+            for line in _code_lines(cell) if len(line) > width]
+
+
+def visible_glue(notebook):
+    """``(cell id or index, line)`` of every ``glue(`` call in a code cell the site shows."""
+    return [(cell.get("id", i), line)
+            for i, cell in enumerate(notebook["cells"])
+            if cell["cell_type"] == "code"
+            and "remove-cell" not in cell.get("metadata", {}).get("tags", [])
+            for line in _source(cell).splitlines() if GLUE_CALL.search(line)]
+
+
+def _cell(source, tags=()):
+    return {"cell_type": "code", "metadata": {"tags": list(tags)}, "source": source,
+            "outputs": [], "execution_count": None}
+
+
+def test_the_code_checks_find_planted_faults():
+    wide = "x = 1" + " " * 70 + "# a comment"  # 86 characters
+    glued = 'glue("key", 1, display=False)'
+    notebook = {"cells": [_cell(["y = 2\n", wide]), _cell(glued), _cell(glued, ["remove-cell"]),
+                          _cell("nnlib.glue(1)\nmy_glue(2)"), _cell("x" * 79),
+                          {"cell_type": "markdown", "source": f"Text {wide}\n```python\n{wide}\n```"}]}
+    assert too_wide(notebook) == [(0, wide), (5, wide)]
+    assert visible_glue(notebook) == [(1, glued), (3, "nnlib.glue(1)\nmy_glue(2)".split("\n")[0])]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_code_lines_fit_the_page(path):
+    assert too_wide(_load(path)) == []
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
+def test_glue_calls_live_in_cells_the_site_removes(path):
+    assert visible_glue(_load(path)) == []

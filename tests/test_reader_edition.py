@@ -390,7 +390,9 @@ def test_code_cells_and_outputs_are_kept_unchanged():
 
 
 def code_cells(nb):
-    return [(c.source, c.outputs, c.get("execution_count")) for c in nb.cells if c.cell_type == "code"]
+    """Source, outputs and count of every code cell a reader sees (``remove-cell``: the glue)."""
+    return [(c.source, c.outputs, c.get("execution_count")) for c in nb.cells
+            if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])]
 
 
 # --- the list of MyST patterns, each with a planted example it catches ---------------------
@@ -481,8 +483,10 @@ def test_real_reader_notebook(path):
     markdown = "\n\n".join(c.source for c in reader.cells if c.cell_type == "markdown")
     # no MyST syntax survives
     assert re_.myst_leftovers(markdown) == []
-    # code cells and outputs unchanged
+    # code cells and outputs unchanged, the glue cells dropped
     assert code_cells(reader) == code_cells(source)
+    assert not any("remove-cell" in c.metadata.get("tags", []) for c in reader.cells)
+    assert len([c for c in reader.cells if c.cell_type == "code"]) == len(code_cells(source))
     # every glue key of the source resolves in its executed outputs
     glue = re_.glue_data(source)
     src_md = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")

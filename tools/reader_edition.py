@@ -9,6 +9,7 @@ for every executed chapter in SRC (default ``chapters``), a plain notebook into 
 HTML that all of them render:
 
 * glued values are substituted, formatted as myst-nb's ``{glue:text}`` formats them;
+* code cells tagged ``remove-cell`` (the ``glue`` calls, hidden on the website) are dropped;
 * ``{eq}`` becomes the equation's number "(7.3)" linked to the website, and a labelled
   display equation ``$$ ... $$ (label)`` carries its number as ``\\tag{7.3}``;
 * ``{ref}``, ``{numref}``, ``{doc}``, ``{prf:ref}`` become text linked to the website;
@@ -717,6 +718,9 @@ def reader_notebook(nb, book, docname, other_glue=None):
             cell.source = text
             cells.append(cell)
         elif cell.cell_type == "code":
+            if "remove-cell" in cell.metadata.get("tags", []):
+                conv._count("removed code cell (glue)")  # its values are in glue_data
+                continue
             if conv.gated:  # code of a gated solution: hidden, and tagged like a solution
                 tags = cell.metadata.setdefault("tags", [])
                 if "solution" not in tags:

@@ -28,15 +28,20 @@ PUBLISHED_BRANCH = "notebooks"
 #: The modules the chapters import beyond nnlib and the standard library (nnlib[book] brings them).
 BOOK_MODULES = ("nnlib", "scipy", "sklearn", "sympy")
 
-_TEMPLATE = '''# Setup: make nnlib (the book's library) and the packages below importable, wherever this runs.
+_TEMPLATE = '''# Setup: make nnlib (the book's library) and the packages below importable,
+# wherever this runs.
 import importlib.util
 import pathlib
 import sys
 
-if importlib.util.find_spec("nnlib") is None and pathlib.Path("../nnlib/__init__.py").is_file():
-    sys.path.insert(0, str(pathlib.Path("..").resolve()))  # a hub: the book's repository is on disk
-if any(importlib.util.find_spec(name) is None for name in {modules}):
-    %pip install --quiet "nnlib[book] @ git+{url}@{branch}"
+_on_disk = pathlib.Path("../nnlib/__init__.py").is_file()
+if importlib.util.find_spec("nnlib") is None and _on_disk:
+    # a hub: the book's repository is on disk
+    sys.path.insert(0, str(pathlib.Path("..").resolve()))
+_book_modules = {modules}
+if any(importlib.util.find_spec(m) is None for m in _book_modules):
+    %pip install --quiet \\
+        "nnlib[book] @ git+{url}@{branch}"
     importlib.invalidate_caches()
 import nnlib
 '''

@@ -197,6 +197,8 @@ def student_notebook(nb):
             cell.source = stripper.markdown(cell.source)
             if cell.source.strip():
                 cells.append(cell)
+        elif "remove-cell" in cell.metadata.get("tags", []):
+            continue  # the book's plumbing (glue): the website hides it, the editions drop it
         elif not stripper.gated and "solution" not in cell.metadata.get("tags", []):
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
