@@ -27,7 +27,8 @@ class MultiHeadAttention:
     head by :func:`~nnlib.attention.scaled_dot_product_attention_grad`, then
     :math:`\partial \mathcal L/\partial X = \sum_{p \in \{q,k,v\}} \partial \mathcal L/\partial P\, W_p^\top`
     and :math:`\partial \mathcal L/\partial W_p = X^\top \partial \mathcal L/\partial P`
-    (sums over batch and time).
+    (sums over batch and time). The key bias :math:`b_k` adds :math:`q_i \cdot b_k` to a whole
+    row of scores, which softmax ignores: its gradient is 0 (kept for PyTorch's layout).
 
     PyTorch's ``nn.MultiheadAttention(d, h, batch_first=True)`` is the same layer:
     ``in_proj_weight = [W_q^T; W_k^T; W_v^T]``, ``in_proj_bias = [b_q; b_k; b_v]``,
