@@ -38,6 +38,11 @@ def _check_mask(mask, T_q, T_k):
     return mask
 
 
+def _broadcasts_to(shape, target):
+    """Whether an array of ``shape`` broadcasts to ``target`` without growing it."""
+    return len(shape) <= len(target) and all(a in (1, b) for a, b in zip(shape[::-1], target[::-1]))
+
+
 def _check_qkv(Q, K, V, mask=None, *more):
     """The checked ``Q, K, V, mask``: floats of one dtype, matching shapes."""
     Q = as_float_array(Q, "Q", min_ndim=2)
@@ -50,18 +55,26 @@ def _check_qkv(Q, K, V, mask=None, *more):
     if V.shape[-2] != K.shape[-2]:
         raise ValueError(f"V must have as many rows (keys) as K, got V {V.shape}, K {K.shape}")
     try:
-        np.broadcast_shapes(Q.shape[:-2], K.shape[:-2], V.shape[:-2])
+        batch = np.broadcast_shapes(Q.shape[:-2], K.shape[:-2])
+        np.broadcast_shapes(batch, V.shape[:-2])
     except ValueError:
         raise ValueError(f"Q, K, V must have broadcastable batch axes, got {Q.shape}, {K.shape}, "
                          f"{V.shape}") from None
-    return Q, K, V, _check_mask(mask, Q.shape[-2], K.shape[-2]), *more
+    mask = _check_mask(mask, Q.shape[-2], K.shape[-2])
+    scores = batch + (Q.shape[-2], K.shape[-2])
+    if mask is not None and not _broadcasts_to(mask.shape, scores):
+        raise ValueError(f"mask must have shape (..., {Q.shape[-2]}, {K.shape[-2]}) broadcastable to the "
+                         f"scores' {scores}, got {mask.shape}")
+    return Q, K, V, mask, *more
 
 
 def _scores(Q, K, mask):
     r""":math:`S = Q K^\top / \sqrt{d_k}`, with :math:`-\infty` where ``mask`` is False."""
     S = Q @ _swap(K)                                 # (..., T_q, T_k)
     S *= 1 / np.sqrt(Q.shape[-1])
-    return S if mask is None else np.where(mask, S, -np.inf)
+    if mask is not None:
+        np.copyto(S, -np.inf, where=~mask)           # in place: S is a fresh array
+    return S
 
 
 def _return_weights(Q, K, V, mask=None, return_weights=False):

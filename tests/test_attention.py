@@ -121,6 +121,10 @@ def test_bad_input_gets_a_clear_error():
         scaled_dot_product_attention(Q, K, V[:4])
     with pytest.raises(ValueError, match="mask must have shape"):
         scaled_dot_product_attention(Q, K, V, np.ones((3, 4), dtype=bool))
+    with pytest.raises(ValueError, match="broadcastable to the scores"):
+        scaled_dot_product_attention(Q, K, V, np.ones((2, 3, 5), dtype=bool))
+    with pytest.raises(ValueError, match="broadcastable to the scores"):
+        scaled_dot_product_attention(Q[None], K[None], V[None], np.ones((2, 3, 5), dtype=bool))
     with pytest.raises(TypeError, match="mask must be a boolean"):
         scaled_dot_product_attention(Q, K, V, np.ones((3, 5)))
     mask = np.ones((3, 5), dtype=bool)
