@@ -191,3 +191,18 @@ def test_bad_input_gets_a_clear_error():
         PositionalEncoding(4, 3).forward(np.ones((1, 5, 3)))
     with pytest.raises(ValueError, match="kind must be"):
         PositionalEncoding(4, 3, kind="rotary")
+
+
+def test_gradcheck_of_a_whole_causal_language_model():
+    """nnlib.gradcheck (chapter 7) on every parameter of embedding, positions, block, LayerNorm, read-out."""
+    text = np.arange(60) % 7
+    X = np.stack([text[i:i + 8] for i in range(0, 40, 5)])
+    y = np.stack([text[i + 1:i + 9] for i in range(0, 40, 5)])
+    block = TransformerBlock(8, 2, 16, causal=True, rng=1)
+    model = Sequential([Embedding(7, 8, rng=0), PositionalEncoding(8, 8, kind="learned", rng=0), block,
+                        LayerNorm(8), TimeDistributed(Dense(8, 7, rng=2))])
+    errors = nnlib.gradcheck(model, "sequence_cross_entropy", X, y)
+    key_bias = next(i for i, p in enumerate(model.parameters()) if p is block.attention.b_k)
+    assert len(errors) == len(model.parameters())
+    assert max(e for i, e in enumerate(errors) if i != key_bias) < 1e-7
+    assert np.abs(block.attention.db_k).max() < 1e-15          # its true gradient is 0 (shift invariance)
