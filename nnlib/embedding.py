@@ -152,7 +152,7 @@ class PositionalEncoding:
 
     @property
     def n_params(self):
-        """Number of parameters: ``max_len * d`` if learned, else 0."""
+        """Number of parameters, ``max_len * d`` if learned, else 0."""
         return self.P.size if self.kind == "learned" else 0
 
     def __repr__(self):
