@@ -52,9 +52,11 @@ class Embedding:
             raise TypeError(f"X must hold integer tokens, got dtype {X.dtype}")
         if X.ndim < 1:
             raise ValueError(f"X must be at least 1-dimensional (m, T), got shape {X.shape}")
+        if X.dtype.kind == "f" and not np.array_equal(np.floor(X), X):   # NaN fails too
+            raise ValueError("X must hold integer tokens, got values that are not whole numbers")
+        if X.size and (X.min() < 0 or X.max() >= self.n_vocab):          # no silent wrap-around
+            raise ValueError(f"X must hold tokens in [0, {self.n_vocab}), got [{X.min()}, {X.max()}]")
         idx = X.astype(np.intp)
-        if idx.size and (idx.min() < 0 or idx.max() >= self.n_vocab):  # no silent wrap-around
-            raise ValueError(f"X must hold tokens in [0, {self.n_vocab}), got [{idx.min()}, {idx.max()}]")
         self._X, self._shape = idx, X.shape
         return self.W[idx]
 

@@ -185,6 +185,11 @@ def test_bad_input_gets_a_clear_error():
         emb.forward(np.array([[0, 5]]))
     with pytest.raises(ValueError, match=r"tokens in \[0, 5\)"):
         emb.forward(np.array([[-1, 2]]))
+    for bad in (np.array([[0.0, 1.5]]), np.array([[0.0, np.nan]])):
+        with pytest.raises(ValueError, match="not whole numbers"):
+            emb.forward(bad)
+    with pytest.raises(ValueError, match=r"tokens in \[0, 5\)"):
+        emb.forward(np.array([[0.0, np.inf]]))
     with pytest.raises(TypeError, match="X must hold integer tokens"):
         emb.forward(np.array([["a"]]))
     with pytest.raises(ValueError, match="more than max_len=4"):
