@@ -45,8 +45,10 @@ def _sdpa(rng, out, name, shape_q, shape_k, d_v, *, causal=False, mask=False):
 
 def _mha(rng, out, name, m, T, d, h, causal):
     layer = torch.nn.MultiheadAttention(d, h, batch_first=True, dtype=torch.float64)
-    with torch.no_grad():                               # biases away from PyTorch's zeros
-        layer.in_proj_bias.copy_(torch.tensor(rng.normal(0, 0.5, 3 * d)))
+    with torch.no_grad():                               # every weight from the seeded NumPy generator
+        layer.in_proj_weight.copy_(torch.tensor(rng.uniform(-0.6, 0.6, (3 * d, d))))
+        layer.out_proj.weight.copy_(torch.tensor(rng.uniform(-0.6, 0.6, (d, d))))
+        layer.in_proj_bias.copy_(torch.tensor(rng.normal(0, 0.5, 3 * d)))   # away from PyTorch's zeros
         layer.out_proj.bias.copy_(torch.tensor(rng.normal(0, 0.5, d)))
     X = rng.normal(size=(m, T, d))
     x = torch.tensor(X, requires_grad=True)
