@@ -143,6 +143,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_conv.py
 	$(BIN)/python benchmarks/bench_rnn.py
 	$(BIN)/python benchmarks/bench_norm.py
+	$(BIN)/python benchmarks/bench_attention.py
 
 # --- the PDF -------------------------------------------------------------------
 # The whole book as one PDF: Jupyter Book's single-page HTML (built in _build/pdf/_build with

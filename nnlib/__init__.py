@@ -157,3 +157,21 @@ __all__ = [
     "LayerNorm",
     "Residual",
 ]
+
+# Chapter 12, attention and transformers (one block, so that merges stay simple).
+from .attention import causal_mask, scaled_dot_product_attention, scaled_dot_product_attention_grad  # noqa: E402
+from .embedding import Embedding, PositionalEncoding  # noqa: E402
+from .multihead import MultiHeadAttention  # noqa: E402
+from .positional import sinusoidal_positional_encoding  # noqa: E402
+from .transformer import TransformerBlock  # noqa: E402
+
+__all__ += [
+    "Embedding",
+    "MultiHeadAttention",
+    "PositionalEncoding",
+    "TransformerBlock",
+    "causal_mask",
+    "scaled_dot_product_attention",
+    "scaled_dot_product_attention_grad",
+    "sinusoidal_positional_encoding",
+]

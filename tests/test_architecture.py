@@ -20,9 +20,10 @@ NNLIB = pathlib.Path(__file__).resolve().parents[1] / "nnlib"
 LAYERS = [
     ("checks", {"_validation", "_buffers", "_input_checks", "_sklearn_compat"}),
     ("pure formulas", {"activations", "softmax_functions", "_loss_inputs", "losses", "categorical_losses",
-                       "init", "regularization", "gradient_check", "labels"}),
+                       "init", "regularization", "gradient_check", "labels", "attention", "positional"}),
     ("layers", {"layers", "activation_layers", "windows", "conv", "pooling", "recurrent", "lstm", "gru",
-                "sequence", "dropout_layer", "normalization", "residual", "global_pool"}),
+                "sequence", "dropout_layer", "normalization", "residual", "global_pool",
+                "embedding", "multihead", "transformer"}),
     ("optimisers", {"optim", "adaptive", "schedules"}),
     ("training", {"_training_checks", "training", "backprop_check"}),
     ("estimators", {"base", "perceptron", "_mlp_base", "mlp"}),
