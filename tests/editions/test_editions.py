@@ -20,7 +20,7 @@ import urllib.parse
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import publish_editions  # noqa: E402
 import set_repo_url  # noqa: E402

@@ -31,7 +31,7 @@ import pytest
 
 import nnlib
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 PAGE = ROOT / "appendices" / "api.md"
 PACKAGE = pathlib.Path(nnlib.__file__).parent
 MODULES = sorted(p.stem for p in PACKAGE.glob("*.py") if not p.stem.startswith("_"))

@@ -27,7 +27,7 @@ import pytest
 
 pytestmark = pytest.mark.pdf
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 PDF = pathlib.Path(os.environ.get("BOOK_PDF", ROOT / "_build" / "pdf" / "book.pdf"))
 
 MIN_PAGES, MAX_PAGES = 100, 1500

@@ -14,7 +14,7 @@ import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-CHAPTERS = pathlib.Path(__file__).resolve().parent.parent / "chapters"
+CHAPTERS = pathlib.Path(__file__).resolve().parents[2] / "chapters"
 OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}\s*(?P<label>\S+)")
 CODE = re.compile(r"^```python\n(?P<code>.*?)^```$", re.M | re.S)
 
