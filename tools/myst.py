@@ -57,7 +57,8 @@ DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[\w:.-]+)\}(?P<arg>.*)$", re.S)
 class Block:
     """One top-level block: lines ``start`` to ``end`` (exclusive) of the text.
 
-    kind: ``directive`` (name, arg, body lines), ``fence`` (a code block), ``label``
+    kind: ``directive`` (name, arg, body lines), ``fence`` (a code block: arg = its info
+    string, body = its lines), ``label``
     (``(name)=``), ``comment`` (``%``), ``break`` (``+++``), ``math`` (``$$ ... $$``, name =
     its label or ""), ``amsmath`` (``\\begin{align}`` ...), ``heading`` (name = ``#``s, arg =
     the title's source).
@@ -111,7 +112,7 @@ def _fence_block(token, lines, start, end):
     if not closed:
         raise MystError(f"unclosed fence {fence!r} opened by {opening!r}")
     if match is None:
-        return Block("fence", start, end, fence=fence)
+        return Block("fence", start, end, arg=token.info.strip(), body=body, fence=fence)
     return Block("directive", start, end, name=match["name"], arg=match["arg"].strip(), body=body, fence=fence)
 
 

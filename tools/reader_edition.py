@@ -65,10 +65,10 @@ def drop_glue_records(nb):
     return removed
 
 
-def reader_notebook(nb, book, docname, other_glue=None):
+def reader_notebook(nb, book, docname, other_glue=None, glue=None):
     """Return (reader notebook, counts of the constructs converted)."""
     nb = copy.deepcopy(nbformat.from_dict(nb))
-    conv = Converter(book, docname, glue_data(nb), other_glue)
+    conv = Converter(book, docname, glue_data(nb) if glue is None else glue, other_glue)
     conv._count("glue record removed", drop_glue_records(nb))
     cells = []
     for cell in nb.cells:
@@ -142,6 +142,13 @@ def drop_new_ids(nb):
             cell.pop("id", None)
 
 
+def docname_of(src, path):
+    """The Sphinx docname of the notebook ``path`` in the folder ``src`` (``chapters/01_x``)."""
+    src = pathlib.Path(src).resolve()
+    rel = src.relative_to(ROOT) if src.is_relative_to(ROOT) else pathlib.Path(src.name)
+    return (rel / pathlib.Path(path).stem).as_posix()
+
+
 def convert_book(src, dst, build_dir, site):
     """Convert every chapter in ``src`` into ``dst``; return the total counts."""
     src, dst = pathlib.Path(src), pathlib.Path(dst)
@@ -149,7 +156,6 @@ def convert_book(src, dst, build_dir, site):
     notebooks = {p: nbformat.read(p, as_version=4) for p in sorted(src.glob("*.ipynb"))}
     if not notebooks:
         raise FileNotFoundError(f"no notebooks in {src}")
-    rel = src.resolve().relative_to(ROOT) if src.resolve().is_relative_to(ROOT) else pathlib.Path(src.name)
 
     def other_glue(doc):
         path = (src / doc).with_suffix(".ipynb")
@@ -160,7 +166,7 @@ def convert_book(src, dst, build_dir, site):
     dst.mkdir(parents=True, exist_ok=True)
     totals = {}
     for path, nb in notebooks.items():
-        docname = (rel / path.stem).as_posix()
+        docname = docname_of(src, path)
         if docname not in book.titles:
             raise ConversionError(f"{path} is not in the build in {build_dir}: rebuild the book")
         reader, counts = reader_notebook(nb, book, docname, other_glue)
