@@ -9,7 +9,8 @@ of them matches MyST with a regular expression of its own.
   body), each with its line range, in order; lines in no block are ordinary text.
 - ``inline(text)``: the roles, code spans and inline math of a run of text, each with
   its character range.
-- ``directives(text)`` / ``notebook_directives(nb)``: every directive, nested ones too.
+- ``directives(text)`` / ``notebook_directives(nb)``: every directive, nested ones too;
+  ``all_blocks(text)`` and ``roles(text)`` likewise look inside directives.
 - ``leftovers(text)``: MyST constructs left in text meant for plain Markdown front ends.
 """
 import dataclasses
@@ -206,6 +207,25 @@ def directives(text, offset=0):
             yield Directive(block.name, block.arg, options, content, offset + block.start, offset + block.end)
             first = block.start + 1 + len(block.body) - len(content)
             yield from directives("\n".join(lines[first:block.end - 1]), offset + first)
+
+
+def all_blocks(text):
+    """The blocks of ``text`` and, recursively, of its directives' content (the content's lines
+    counted from the content's first line)."""
+    for block in blocks(text):
+        yield block
+        if block.kind == "directive":
+            yield from all_blocks("\n".join(directive_options(block.body)[1]))
+
+
+def roles(text):
+    """``[(name, content)]`` of every role in a Markdown document, directives' content included."""
+    found = [(child.meta["name"], child.content) for token in MD.parse(text) if token.type == "inline"
+             for child in token.children or [] if child.type == "myst_role"]
+    for block in blocks(text):
+        if block.kind == "directive":
+            found += roles("\n".join(directive_options(block.body)[1]))
+    return found
 
 
 def notebook_directives(nb, name=None):

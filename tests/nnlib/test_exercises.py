@@ -5,7 +5,6 @@
 - the answer templates are valid Python, and left as they are they raise NotAnsweredError;
 - the fingerprints are current, and the package holds none of the reference numbers in plain form;
 """
-import json
 import pathlib
 import re
 import subprocess
