@@ -16,7 +16,6 @@ of them matches MyST with a regular expression of its own.
 import dataclasses
 import re
 
-import yaml
 from markdown_it import MarkdownIt
 from mdit_py_plugins.amsmath import amsmath_plugin
 from mdit_py_plugins.colon_fence import colon_fence_plugin
@@ -127,6 +126,8 @@ def directive_options(body):
         end = next((j for j in range(1, len(body)) if body[j].strip() == "---"), None)
         if end is None:
             raise MystError("unclosed --- option block in a directive")
+        import yaml  # noqa: PLC0415 (only for this form of options)
+
         return yaml.safe_load("\n".join(body[1:end])) or {}, body[end + 1:]
     while i < len(body):
         match = re.match(r"^:(?P<key>[\w-]+):(?:\s+(?P<value>.*))?$", body[i].strip())

@@ -33,6 +33,7 @@ from reader_index import BookIndex, ConversionError, site_url  # noqa: E402
 from set_repo_url import current_url  # noqa: E402
 
 GLUE_MIME = "application/papermill."
+MATH_RE = myst.MATH  # inline and display math in plain Markdown (tests/browser counts them)
 
 
 def glue_data(nb):
