@@ -8,7 +8,7 @@ of them matches MyST with a regular expression of its own.
 - ``blocks(text)``: the top-level blocks of a Markdown text (a cell, or a directive's
   body), each with its line range, in order; lines in no block are ordinary text.
 - ``inline(text)``: the roles, code spans and inline math of a run of text, each with
-  its character range.
+  its character range; ``split_explicit(content)``: a role's ``text <target>``.
 - ``directives(text)`` / ``notebook_directives(nb)``: every directive, nested ones too;
   ``all_blocks(text)`` and ``roles(text)`` likewise look inside directives.
 - ``leftovers(text)``: MyST constructs left in text meant for plain Markdown front ends.
@@ -51,6 +51,7 @@ def _located(rule):
 
 MD = _parser()
 DIRECTIVE_INFO = re.compile(r"^\{(?P<name>[\w:.-]+)\}(?P<arg>.*)$", re.S)
+EXPLICIT = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 
 
 @dataclasses.dataclass
@@ -185,6 +186,14 @@ def inline(text):
         if kind:
             found.append(Inline(kind, *span, name=(token.meta or {}).get("name", ""), content=token.content))
     return found
+
+
+def split_explicit(content):
+    """A role's content ``text <target>`` as ``(text, target)``; ``(None, target)`` without text."""
+    match = EXPLICIT.match(content)
+    if match and match["text"]:
+        return match["text"], match["target"].strip()
+    return None, content.strip()
 
 
 @dataclasses.dataclass

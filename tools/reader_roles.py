@@ -13,9 +13,9 @@ import posixpath
 import re
 
 from myst import inline as inline_tokens
+from myst import split_explicit
 from reader_index import ConversionError
 
-EXPLICIT_RE = re.compile(r"^(?P<text>.*?)\s*<(?P<target>[^<>]+)>$", re.DOTALL)
 PY_ROLES = {f"py:{kind}" for kind in ("func", "class", "meth", "mod", "attr", "data", "exc", "obj")}
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>$|])")
 
@@ -60,10 +60,7 @@ class RoleConverter:
         return f"[{text}]({url})"
 
     def _split_explicit(self, content):
-        match = EXPLICIT_RE.match(content)
-        if match and match.group("text"):
-            return match.group("text"), match.group("target").strip()
-        return None, content.strip()
+        return split_explicit(content)
 
     # -- roles -----------------------------------------------------------------------
     def role(self, name, content):

@@ -48,9 +48,9 @@ def test_real_reader_notebook(path):
     assert code_cells(reader) == code_cells(source)
     # every glue key of the source resolves in its executed outputs
     glue = re_.glue_data(source)
-    src_md = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
-    roles = [t for t in myst.inline(src_md) if t.kind == "role" and t.name == "glue:text"]
-    keys = [t.content.rsplit(":", 1)[0] if ":" in t.content else t.content for t in roles]
+    roles = [content for c in source.cells if c.cell_type == "markdown"
+             for name, content in myst.roles(c.source) if name == "glue:text"]
+    keys = [k.rsplit(":", 1)[0] if ":" in k else k for k in roles]
     assert keys
     assert [k for k in keys if "::" not in k and k not in glue] == []
     # exercises numbered N.1, N.2, ... as many as the source has
