@@ -5,6 +5,7 @@ parts, math left out); ``fix_outline_titles`` gives each bookmark its heading's 
 in an incremental update appended to the file.
 """
 import io
+import pathlib
 import re
 
 
