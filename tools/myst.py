@@ -59,10 +59,9 @@ class Block:
     """One top-level block: lines ``start`` to ``end`` (exclusive) of the text.
 
     kind: ``directive`` (name, arg, body lines), ``fence`` (a code block: arg = its info
-    string, body = its lines), ``label``
-    (``(name)=``), ``comment`` (``%``), ``break`` (``+++``), ``math`` (``$$ ... $$``, name =
-    its label or ""), ``amsmath`` (``\\begin{align}`` ...), ``heading`` (name = ``#``s, arg =
-    the title's source).
+    string, body = its lines), ``label`` (``(name)=``), ``comment`` (``%``), ``break``
+    (``+++``), ``math`` (``$$ ... $$``, name = its label or ""), ``amsmath``
+    (``\\begin{align}`` ...), ``heading`` (name = the ``#``s, arg = the title's source).
     """
 
     kind: str
@@ -101,6 +100,8 @@ def blocks(text):
         if token.type == "inline" and found and found[-1].kind == "heading" and found[-1].arg is None:
             found[-1].arg = token.content
         nesting += token.nesting
+    for block in found:
+        block.arg = "" if block.arg is None else block.arg  # a heading without a title
     return found
 
 
