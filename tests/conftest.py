@@ -13,7 +13,6 @@ Every test gets its folder's marker. Tests that need an artefact (`built`, `grad
 runs them selects them with -m, and then a missing artefact is an error, never a skip.
 """
 import pathlib
-import sys
 
 import pytest
 
@@ -26,14 +25,3 @@ def pytest_collection_modifyitems(config, items):
         parts = pathlib.Path(str(item.fspath)).resolve().relative_to(ROOT).parts
         if len(parts) > 2 and parts[0] == "tests" and parts[1] in FOLDERS:
             item.add_marker(getattr(pytest.mark, parts[1]))
-
-
-def built_book(build=ROOT / "_build"):
-    """The book's index of a completed `make book` (for tests marked `built`); fails without one."""
-    sys.path.insert(0, str(ROOT / "tools"))
-    from reader_index import BookIndex, site_url  # noqa: PLC0415
-    from set_repo_url import current_url  # noqa: PLC0415
-
-    if not (pathlib.Path(build) / "book_index.json").exists():
-        pytest.fail(f"no {build}/book_index.json: run `make book` first (this test is marked `built`)")
-    return BookIndex.from_json(build, site_url(current_url(ROOT)))

@@ -17,7 +17,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 import myst  # noqa: E402
 import student_edition  # noqa: E402
-from conftest import built_book  # noqa: E402
+from artefacts import built_book  # noqa: E402
 from exercise_kit import kit  # noqa: E402
 from reader_edition import docname_of  # noqa: E402
 from reader_index import BookIndex  # noqa: E402

@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "tools"))
 sys.path.insert(0, str(ROOT / "tests"))
 import grade  # noqa: E402
 import student_edition  # noqa: E402
-from conftest import built_book  # noqa: E402
+from artefacts import built_book  # noqa: E402
 
 PACKAGES = os.environ.get("GRADE_PACKAGES", str(ROOT / ".venv" / "grade-packages"))
 CHAPTER = "01_what_is_a_neural_network"
