@@ -3,17 +3,19 @@
 # installs the locked requirements and nnlib into it first.
 #
 #   make book     build the HTML from the executed chapters, zero warnings
-#   make test     every check: unit tests, strict nbval, zero-warning build, editions, grading, browser
+#   make test     every check: unit tests, tool tests, strict nbval, zero-warning build, editions, grading, browser
+#   make unit     nnlib's own tests (tests/nnlib), about a minute; make tools-test: the book's and tools' tests
+#   make check-chapters  strict nbval on the chapters that use the nnlib modules changed since main (or MODULE=layers,losses)
 #   make compat   the same unit tests and every chapter, on the oldest supported versions (Colab's)
 #   make execute  re-execute every chapter in place (fresh kernel, top to bottom)
 #   make serve    serve the built site on http://127.0.0.1:8000
 #   make bench    time nnlib's training against scikit-learn and the GEMM floor (not a test)
 #   make notebooks  the reader edition (plain notebooks for Jupyter/Colab) in _notebooks/
-#   make reader-check  run every reader notebook top to bottom (nbval-lax)
+#   make reader-tests  check the reader and student editions (tests marked `built`)
 #   make pdf      the whole book as one PDF, _build/pdf/book.pdf (headless Chromium); make pdf-test checks it
-#   make student  a student edition of the reader edition (no solutions, no outputs) in _student/
+#   make student  the student edition (no solutions, no outputs, answer and check cells) in _student/
 #   make grade SUBMISSIONS=dir  grade submitted student-edition notebooks with nbgrader -> grades.csv
-#   make grade-check  grade three submissions of chapter 1 and check the scores (tests/test_grading.py)
+#   make grade-check  grade three submissions of chapter 1 and check the scores (tests/grading)
 #   make lock     re-resolve the *.in files into their hash-checked locks (requirements.txt, ...)
 #   make zizmor   audit the GitHub workflows for security problems (zizmor, offline)
 #   make clean    remove the build and the caches
@@ -31,10 +33,10 @@ MATHJAX := _mathjax/_static/mathjax/tex-chtml.js
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := help
-.PHONY: help book test compat unit nbval browser execute serve bench notebooks reader-tests reader-check student lock clean env mathjax pdf pdf-test
+.PHONY: help book test compat unit tools-test nbval check-chapters browser execute serve bench notebooks reader-tests student lock clean env mathjax pdf pdf-test
 
 help:
-	@sed -n '5,19p' Makefile
+	@sed -n '5,21p' Makefile
 
 # --- environment -------------------------------------------------------------
 # Every install is hash-checked (--require-hashes): the locks, written by `make lock`, carry the
@@ -77,13 +79,30 @@ serve:
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(HTML)
 
 # --- the checks --------------------------------------------------------------
+# tests/ is laid out by what each folder needs (tests/conftest.py; markers in pyproject.toml).
+# Tests that need a built artefact (markers built, grading, browser, pdf) run only in the
+# target that builds it, and there a missing artefact fails: nothing is skipped.
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
+# nnlib alone: no notebook is run, no Sphinx, no nbgrader.
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -m "not browser and not pdf" -n $(JOBS) -q
+	$(BIN)/python -m pytest tests/nnlib -n $(JOBS) -q
+
+# The chapters' sources and the book's tools, read but not built (the solutions' code runs).
+tools-test: $(STAMP)
+	$(BIN)/python -m pytest tests/book tests/editions -n $(JOBS) -q
 
 nbval: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) chapters -n $(JOBS) --dist loadfile -q
+
+# After a change to nnlib: strict nbval on the chapters whose code uses a changed module,
+# directly or through nnlib's imports (tools/check_chapters.py), or the modules in MODULE.
+BASE ?= main
+check-chapters: $(STAMP)
+	@chapters=$$($(BIN)/python tools/check_chapters.py --base $(BASE) $(if $(MODULE),--module $(MODULE))); \
+	if [ -z "$$chapters" ]; then echo "No chapter uses the changed modules: nothing to run."; exit 0; fi; \
+	echo "strict nbval on:" $$chapters; \
+	$(BIN)/python -m pytest $(NBVAL) $$chapters -n $(JOBS) --dist loadfile -q
 
 browser: $(STAMP)
 	@if [ -z "$${CI:-}" ] && ! $(BIN)/python tests/browser/find_chromium.py >/dev/null; then \
@@ -92,13 +111,14 @@ browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -m browser -q -n $(JOBS) --dist loadfile
 
 test: $(STAMP)
-	@echo "== 1/6 unit tests of nnlib ==";     $(MAKE) --no-print-directory unit
-	@echo "== 2/6 strict nbval ==";            $(MAKE) --no-print-directory nbval
-	@echo "== 3/6 zero-warning book build =="; $(MAKE) --no-print-directory book
-	@echo "== 4/6 reader and student editions =="; $(MAKE) --no-print-directory notebooks reader-tests student
-	@echo "== 5/6 grading (nbgrader) ==";      $(MAKE) --no-print-directory grade-check
-	@echo "== 6/6 browser tests ==";           $(MAKE) --no-print-directory browser
-	@echo "== security audit of the workflows (zizmor) =="; $(MAKE) --no-print-directory zizmor
+	@echo "== 1/8 unit tests of nnlib ==";     $(MAKE) --no-print-directory unit
+	@echo "== 2/8 the book's and tools' tests =="; $(MAKE) --no-print-directory tools-test
+	@echo "== 3/8 strict nbval ==";            $(MAKE) --no-print-directory nbval
+	@echo "== 4/8 zero-warning book build =="; $(MAKE) --no-print-directory book
+	@echo "== 5/8 reader and student editions =="; $(MAKE) --no-print-directory notebooks student reader-tests
+	@echo "== 6/8 grading (nbgrader) ==";      $(MAKE) --no-print-directory grade-check
+	@echo "== 7/8 browser tests ==";           $(MAKE) --no-print-directory browser
+	@echo "== 8/8 security audit of the workflows (zizmor) =="; $(MAKE) --no-print-directory zizmor
 	@echo "All checks passed."
 
 # --- the compatibility floor ---------------------------------------------------
@@ -110,29 +130,34 @@ test: $(STAMP)
 #     edition, staged as the published `notebooks` branch (tools/publish_editions.py), with
 #     nnlib NOT installed, so that the setup cell must find the library beside the chapters
 #     as on a JupyterHub that pulled the branch. The code cells are the chapters' own
-#     (tests/test_reader_edition.py checks that).
+#     (tests/editions/test_reader_edition_built.py checks that).
 # Text outputs are not compared (--nbval-lax): older releases may print differently; what
 # must hold is that every cell runs and every assert passes.
 COMPAT      := .venv-compat
 COMPAT_PY   ?= $(shell for p in python3.13 $(HOME)/.pyenv/versions/3.13*/bin/python3.13 python3; do \
                  $$p -c 'import sys; assert sys.version_info >= (3, 11)' >/dev/null 2>&1 && { echo $$p; break; }; done)
 COMPAT_STAMP := $(COMPAT)/.installed
-# Tests of the book's own tooling (structure, reader edition, browser, PDF, API reference), which need the
-# book's toolchain (Jupyter Book, myst-nb, Playwright) and run in `make test` only.
-COMPAT_NOT_NNLIB := --ignore=tests/browser --ignore=tests/test_book_structure.py --ignore=tests/test_reader_edition.py \
-                    --ignore=tests/test_pdf.py --ignore=tests/test_api_reference.py
+# Besides nnlib's tests, the tool tests that need no part of the book's toolchain (Jupyter Book,
+# myst-nb, Playwright): the solutions' code, the exercise table, the editions' layout. They read
+# MyST with markdown-it-py and mdit-py-plugins, pure-Python test tooling that Colab's set
+# does not pin: the lock's versions are added to .venv-compat without their dependencies.
+COMPAT_TOOL_TESTS := tests/book/test_chapter_solutions.py tests/book/test_exercise_table.py \
+                     tests/editions/test_editions.py tests/editions/test_student_edition.py
 
 $(COMPAT_STAMP): requirements-compat.txt
 	@test -n "$(COMPAT_PY)" || { echo "make compat needs Python 3.11 or newer"; exit 1; }
 	@rm -rf $(COMPAT) && $(COMPAT_PY) -m venv $(COMPAT)
 	$(COMPAT)/bin/python -m pip install --quiet --require-hashes -r requirements-compat.txt
+	@# the MyST reader's parser (tools/myst.py, for the tool tests compat runs): the lock's versions, hashed
+	$(COMPAT)/bin/python -c 'import re; t = open("requirements.txt").read(); print("\n".join(b for b in re.split(r"\n(?=\S)", t) if re.match(r"(markdown-it-py|mdit-py-plugins|mdurl)==", b)))' > $(COMPAT)/myst-reader.txt
+	$(COMPAT)/bin/python -m pip install --quiet --require-hashes --no-deps -r $(COMPAT)/myst-reader.txt
 	@touch $@
 
 compat: $(COMPAT_STAMP) notebooks
 	@echo "== compatibility floor: $$($(COMPAT)/bin/python --version), $$($(COMPAT)/bin/python -c \
 	  'import numpy, scipy, sklearn, sympy, matplotlib; print("numpy", numpy.__version__, "scipy", scipy.__version__, "scikit-learn", sklearn.__version__, "sympy", sympy.__version__, "matplotlib", matplotlib.__version__)') =="
 	@! $(COMPAT)/bin/python -I -c 'import nnlib' 2>/dev/null || { echo "nnlib must not be installed in $(COMPAT)"; exit 1; }
-	PYTHONPATH=$(CURDIR) $(COMPAT)/bin/python -m pytest tests -m "not browser" -n $(JOBS) -q -p no:cacheprovider $(COMPAT_NOT_NNLIB)
+	PYTHONPATH=$(CURDIR) $(COMPAT)/bin/python -m pytest tests/nnlib $(COMPAT_TOOL_TESTS) -n $(JOBS) -q -p no:cacheprovider
 	$(BIN)/python tools/publish_editions.py --out _publish --branch notebooks
 	cd _publish/notebooks/chapters && $(CURDIR)/$(COMPAT)/bin/python -m pytest --nbval-lax --nbval-current-env \
 	  *.ipynb -n $(JOBS) --dist loadfile -q -p no:cacheprovider
@@ -158,11 +183,11 @@ pdf: $(STAMP) $(MATHJAX)
 	@if [ -d $(HTML) ]; then cp $(PDF) $(HTML)/book.pdf && echo "Copied into the website: $(HTML)/book.pdf"; fi
 
 pdf-test: $(STAMP)
-	$(BIN)/python -m pytest tests/test_pdf.py -m pdf -q
+	$(BIN)/python -m pytest tests/pdf -m pdf -q
 
 # --- the reader and student editions -------------------------------------------
 # Plain notebooks (no MyST) for Jupyter, Colab, VS Code, from the executed chapters; the
-# numbers, anchors and citations come from the completed build in _build.
+# numbers, anchors and citations come from the completed build (_build/book_index.json).
 notebooks: book
 	@rm -rf _notebooks
 	$(BIN)/python tools/reader_edition.py --build _build chapters _notebooks/chapters
@@ -170,19 +195,16 @@ notebooks: book
 	cp _notebooks/chapters/*.ipynb $(HTML)/_sources/chapters/
 	@echo "Reader edition written to $(CURDIR)/_notebooks/chapters (and served as the site's .ipynb downloads)"
 
-# `make test` runs only the structural checks (reader-tests); the reader notebooks are
-# executed top to bottom by `make compat`, on the published branch and in hub mode, so
-# .ci/run runs them once rather than twice. `make reader-check` runs both here.
+# The editions' checks on the real chapters (tests marked `built`). No chapter is run here:
+# the reader notebooks' code cells are the chapters' own (checked here), strict nbval runs
+# the chapters, and `make compat` runs the reader notebooks as published (docs/ARCHITECTURE.md).
 reader-tests: $(STAMP)
-	@test -d _notebooks/chapters || { echo "No reader edition: run 'make notebooks' first"; exit 1; }
-	READER_EDITION=_notebooks/chapters $(BIN)/python -m pytest tests/test_reader_edition.py -n $(JOBS) -q
+	$(BIN)/python -m pytest tests/editions -m built -n $(JOBS) -q
 
-reader-check: reader-tests
-	$(BIN)/python -m pytest --nbval-lax --nbval-current-env _notebooks/chapters -n $(JOBS) --dist loadfile -q
-
-student: notebooks
+# From the MyST sources (no solutions, no outputs), with the numbers of the completed build.
+student: book
 	@rm -rf _student
-	$(BIN)/python tools/student_edition.py --reader _notebooks/chapters _student/chapters
+	$(BIN)/python tools/student_edition.py --build _build chapters _student/chapters
 	@echo "Student edition written to $(CURDIR)/_student/chapters"
 
 # --- grading the student edition (nbgrader, outside the book's lock) -----------------
@@ -205,7 +227,8 @@ grade: $(GRADE_STAMP)
 	$(BIN)/python tools/grade.py "$(SUBMISSIONS)" --edition _student/chapters --packages $(GRADE_PKGS) --out $(GRADES)
 
 grade-check: $(GRADE_STAMP)
-	GRADE_PACKAGES=$(GRADE_PKGS) $(BIN)/python -m pytest tests/test_grading.py -q -p no:cacheprovider
+	@test -f _build/book_index.json || { echo "No build: run 'make book' first"; exit 1; }
+	GRADE_PACKAGES=$(GRADE_PKGS) $(BIN)/python -m pytest tests/grading -m grading -q -p no:cacheprovider
 
 # --- maintenance -------------------------------------------------------------
 # `make lock` resolves each *.in into its lock with every file's hash: requirements.in ->

@@ -2,7 +2,7 @@
 
 Reads every exercise of the chapters (its label, title, and the difficulty and time that open
 its text, ``(routine, ~10 min) ``, ``(standard, ~20 min) `` or ``(hard, ~45 min) ``) and the
-registry of automatic checks (``nnlib.exercises.EXERCISES``), and writes
+registry of automatic checks (nnlib's exercise kit, found by tools/exercise_kit.py), and writes
 ``appendices/_exercise_table.md``, which ``appendices/instructors.md`` includes. An exercise
 without a difficulty label is an error, so the table cannot drift from the chapters.
 It also writes ``appendices/_hub_links.md``: one nbgitpuller link per chapter into the published
@@ -17,11 +17,12 @@ import re
 import sys
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tools"))
+import myst  # noqa: E402
+from exercise_kit import kit  # noqa: E402
+
 OUT = ROOT / "appendices" / "_exercise_table.md"
 HUB_OUT = ROOT / "appendices" / "_hub_links.md"
-EXERCISE = re.compile(r"^(?P<fence>`{3,}|:{3,})\{exercise\}[ \t]*(?P<title>[^\n]*)\n(?P<body>.*?)^(?P=fence)[ \t]*$",
-                      re.M | re.S)
 LEVEL = re.compile(r"^\((?P<level>routine|standard|hard), ~(?P<minutes>\d+) min\) ")
 KIND_NAMES = {"number": "number", "array": "array", "expression": "expression", "choice": "choice",
               "function": "function"}
@@ -32,31 +33,26 @@ def exercises(chapters=ROOT / "chapters"):
     found = []
     for path in sorted(pathlib.Path(chapters).glob("[0-9][0-9]_*.ipynb")):
         number = int(path.name[:2])
-        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
-            if cell["cell_type"] != "markdown":
-                continue
-            for match in EXERCISE.finditer("".join(cell["source"])):
-                lines = match["body"].splitlines()
-                label = next((line.split(":label:")[1].strip() for line in lines if line.strip().startswith(":label:")),
-                             None)
-                text = "\n".join(line for line in lines if not re.match(r"^\s*:[\w-]+:", line)).strip()
-                level = LEVEL.match(text)
-                if label is None or level is None:
-                    raise ValueError(f"{path.name}: exercise {label or match['title']!r} does not start with its "
-                                     "difficulty and time, e.g. '(standard, ~20 min) '")
-                found.append((number, path.stem, label, match["title"].strip(), level["level"], int(level["minutes"])))
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        for _cell, exercise in myst.notebook_directives(nb, "exercise"):
+            label = exercise.options.get("label")
+            level = LEVEL.match("\n".join(exercise.content).strip())
+            if label is None or level is None:
+                raise ValueError(f"{path.name}: exercise {label or exercise.arg!r} does not start with its "
+                                 "difficulty and time, e.g. '(standard, ~20 min) '")
+            found.append((number, path.stem, label, exercise.arg, level["level"], int(level["minutes"])))
     return found
 
 
 def _checked(label):
-    from nnlib.exercises import EXERCISES, WRITTEN  # noqa: PLC0415
+    _exercises, EXERCISES, WRITTEN = kit()  # noqa: N806
 
     if label in EXERCISES:
         kinds = collections.Counter(KIND_NAMES[p.kind] for p in EXERCISES[label].parts.values())
         return "yes: " + ", ".join(f"{n} {k}s" if n > 1 else f"{k}" for k, n in kinds.items())
     if label in WRITTEN:
         return "no: " + WRITTEN[label]
-    raise ValueError(f"{label} is neither checked (nnlib.exercises.EXERCISES) nor listed in nnlib.exercises.WRITTEN")
+    raise ValueError(f"{label} is neither checked by nnlib's exercise kit nor listed in its WRITTEN")
 
 
 def _cell(text):

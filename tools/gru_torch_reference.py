@@ -1,4 +1,4 @@
-"""Write tests/data/gru_torch_reference.npz: PyTorch's nn.GRU on fixed seeded inputs.
+"""Write tests/nnlib/data/gru_torch_reference.npz: PyTorch's nn.GRU on fixed seeded inputs.
 
 ``tests/test_gru.py`` compares ``nnlib.gru.GRU`` with these values (outputs, final state
 and every gradient, float64) at 1e-10, on every run and without PyTorch installed. Run
@@ -16,7 +16,7 @@ import pathlib
 import numpy as np
 import torch
 
-OUT = pathlib.Path(__file__).resolve().parents[1] / "tests" / "data" / "gru_torch_reference.npz"
+OUT = pathlib.Path(__file__).resolve().parents[1] / "tests" / "nnlib" / "data" / "gru_torch_reference.npz"
 M, T, N_IN, H = 3, 7, 4, 5
 
 

@@ -1,4 +1,4 @@
-"""Write PyTorch's values and gradients of attention to tests/data/torch_attention_reference.npz.
+"""Write PyTorch's values and gradients of attention to tests/nnlib/data/torch_attention_reference.npz.
 
 The unit test tests/test_attention_torch.py compares nnlib's
 ``scaled_dot_product_attention`` (and its gradient) and ``MultiHeadAttention`` with
@@ -13,7 +13,7 @@ batch_first=True)`` as self-attention without a mask and with the causal mask
 (``attn_mask`` True above the diagonal = masked, PyTorch's convention there).
 The gradients are those of ``sum(O * dO)`` for a random ``dO``.
 
-Usage: python tools/torch_attention_reference.py [--out tests/data/torch_attention_reference.npz]
+Usage: python tools/torch_attention_reference.py [--out tests/nnlib/data/torch_attention_reference.npz]
 """
 import argparse
 from pathlib import Path
@@ -22,7 +22,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_attention_reference.npz"
+OUT = Path(__file__).resolve().parent.parent / "tests" / "nnlib" / "data" / "torch_attention_reference.npz"
 
 
 def _sdpa(rng, out, name, shape_q, shape_k, d_v, *, causal=False, mask=False):

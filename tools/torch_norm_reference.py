@@ -1,4 +1,4 @@
-"""Write PyTorch's values and gradients of its normalisation layers to tests/data/torch_norm_reference.npz.
+"""Write PyTorch's values and gradients of its normalisation layers to tests/nnlib/data/torch_norm_reference.npz.
 
 The unit test tests/test_normalization.py compares nnlib's ``BatchNorm`` and
 ``LayerNorm`` with this file to 1e-10 in float64, without needing PyTorch: the file
@@ -13,7 +13,7 @@ in evaluation mode, with eps and momentum at the defaults and at other values;
 ``nn.LayerNorm`` on (m, n) and (m, T, n). The gradient of each step is that of
 ``sum(Y * dY)`` for a random ``dY``, so it is ``dY`` pulled back through the layer.
 
-Usage: python tools/torch_norm_reference.py [--out tests/data/torch_norm_reference.npz]
+Usage: python tools/torch_norm_reference.py [--out tests/nnlib/data/torch_norm_reference.npz]
 """
 import argparse
 from pathlib import Path
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "torch_norm_reference.npz"
+OUT = Path(__file__).resolve().parent.parent / "tests" / "nnlib" / "data" / "torch_norm_reference.npz"
 
 
 def _step(layer, X, dY, out, prefix):

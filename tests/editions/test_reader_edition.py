@@ -1,13 +1,9 @@
 """The reader edition (tools/reader_edition.py): plain notebooks without MyST syntax.
 
-The unit tests convert small synthetic notebooks against a hand-made index of a book,
-so they run in well under a second. The last tests check the real edition in
-``_notebooks/chapters`` (written by ``make notebooks``; another folder with the
-environment variable READER_EDITION, and the build it came from with READER_BUILD); they
-are skipped when it has not been written.
+These tests convert small synthetic notebooks against a hand-made index of a book, so
+they run in well under a second; test_reader_edition_built.py checks the real edition.
 """
 import copy
-import os
 import pathlib
 import re
 import sys
@@ -15,14 +11,16 @@ import sys
 import nbformat
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+import myst  # noqa: E402
 import reader_edition as re_  # noqa: E402
-import student_edition  # noqa: E402
+import reader_roles  # noqa: E402
+from reader_index import BookIndex, ConversionError, site_url  # noqa: E402
 
 SITE = "https://owner.github.io/book/"
 DOC = "chapters/01_first"
-BOOK = re_.BookIndex(
+BOOK = BookIndex(
     site=SITE,
     titles={DOC: "First steps", "chapters/02_second": "Second steps", "bibliography": "Bibliography"},
     labels={
@@ -127,14 +125,14 @@ def test_glue_text_is_substituted_and_formatted(role, stored, expected):
 def test_glue_formatting_agrees_with_myst_nb(text, spec):
     from myst_nb.core.variables import format_plain_text
 
-    assert re_.format_glue_text(text, spec) == format_plain_text(text, spec)
+    assert reader_roles.format_glue_text(text, spec) == format_plain_text(text, spec)
 
 
 @pytest.mark.parametrize("spec", [".3f", ".1%", ".2e", "g"])
 def test_glue_number_formats_agree_with_myst_nb(spec):
     from myst_nb.core.variables import format_plain_text
 
-    assert re_.format_glue_text("0.123456", spec) == format_plain_text("0.123456", spec)
+    assert reader_roles.format_glue_text("0.123456", spec) == format_plain_text("0.123456", spec)
 
 
 def test_glue_value_is_escaped_as_plain_text():
@@ -142,7 +140,7 @@ def test_glue_value_is_escaped_as_plain_text():
 
 
 def test_unknown_glue_key_is_an_error_not_a_blank():
-    with pytest.raises(re_.ConversionError, match="unknown glue key 'missing'"):
+    with pytest.raises(ConversionError, match="unknown glue key 'missing'"):
         md("{glue:text}`missing`", glue={"acc": "1"})
 
 
@@ -159,7 +157,7 @@ def test_labelled_display_equation_carries_its_number_as_a_tag():
 
 
 def test_unknown_equation_label_is_an_error():
-    with pytest.raises(re_.ConversionError, match="unknown equation label"):
+    with pytest.raises(ConversionError, match="unknown equation label"):
         md("{eq}`eq-nowhere`")
 
 
@@ -200,7 +198,7 @@ def test_citations_become_author_year_text_linked_to_the_bibliography(source, ex
 @pytest.mark.parametrize("source", ["{ref}`nowhere`", "{cite:p}`nobody2000`", "{doc}`99_missing`",
                                     "{prf:ref}`thm-missing`", "{numref}`sec-missing`"])
 def test_unknown_targets_are_errors(source):
-    with pytest.raises(re_.ConversionError):
+    with pytest.raises(ConversionError):
         md(source)
 
 
@@ -281,22 +279,22 @@ def test_index_role_becomes_its_text(source, expected):
     ],
 )
 def test_unknown_terms_and_api_targets_are_errors(source, match):
-    with pytest.raises(re_.ConversionError, match=match):
+    with pytest.raises(ConversionError, match=match):
         md(source)
 
 
 def test_unsupported_role_and_directive_are_errors():
-    with pytest.raises(re_.ConversionError, match="unsupported MyST role"):
+    with pytest.raises(ConversionError, match="unsupported MyST role"):
         md("{kbd}`Ctrl`")
-    with pytest.raises(re_.ConversionError, match="unsupported MyST role"):
+    with pytest.raises(ConversionError, match="unsupported MyST role"):
         md("{py:foo}`nnlib.activations.sigmoid`")
-    with pytest.raises(re_.ConversionError, match="unsupported MyST directive"):
+    with pytest.raises(ConversionError, match="unsupported MyST directive"):
         md("```{figure} a.png\n:name: f\n```")
 
 
 def test_backtick_in_a_directive_argument_is_an_error():
     # CommonMark ends the info string at a backtick: the website shows such a directive raw
-    with pytest.raises(re_.ConversionError, match="colon fence"):
+    with pytest.raises(ConversionError, match="colon fence"):
         md("```{list-table} The `init` table\n:name: tab-one\n\n* - a\n```")
 
 
@@ -313,7 +311,7 @@ def test_headings_get_the_section_numbers_of_the_build_and_labels_go():
 
 
 def test_more_headings_than_sections_is_an_error():
-    with pytest.raises(re_.ConversionError, match="headings"):
+    with pytest.raises(ConversionError, match="headings"):
         convert(("md", "## A section"), headings=1)
 
 
@@ -376,7 +374,7 @@ def test_gated_solution_hides_its_code_cells():
 
 
 def test_unclosed_gated_solution_is_an_error():
-    with pytest.raises(re_.ConversionError, match="unclosed"):
+    with pytest.raises(ConversionError, match="unclosed"):
         convert(("md", "```{solution-start} ex-one\n```\nText."))
 
 
@@ -389,8 +387,26 @@ def test_code_cells_and_outputs_are_kept_unchanged():
     assert code_cells(reader) == code_cells(src)
 
 
+def test_glue_records_are_dropped_and_their_values_are_in_the_text():
+    outputs = [nbformat.v4.new_output("stream", text="trained\n")]
+    src = notebook(("md", "Accuracy {glue:text}`acc:.1%`."), ("code", "print('trained')", outputs),
+                   glue={"acc": "0.9321"})
+    assert sum(len(c.outputs) for c in src.cells if c.cell_type == "code") == 2
+    book = copy.deepcopy(BOOK)
+    book.secnumbers[DOC] = book.secnumbers[DOC][:1]
+    reader, counts = re_.reader_notebook(src, book, DOC)
+    assert reader.cells[3].source == "Accuracy 93.2%."
+    assert [c.outputs for c in reader.cells if c.cell_type == "code"] == [[], outputs]
+    assert "papermill" not in nbformat.writes(reader) and counts["glue record removed"] == 1
+
+
 def code_cells(nb):
-    """Source, outputs and count of every code cell a reader sees (``remove-cell``: the glue)."""
+    """Source, outputs (without glue records) and count of each code cell a reader sees.
+
+    The reader edition drops the glue records and the cells tagged ``remove-cell`` (the glue
+    calls, which the site hides too)."""
+    nb = copy.deepcopy(nb)
+    re_.drop_glue_records(nb)
     return [(c.source, c.outputs, c.get("execution_count")) for c in nb.cells
             if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])]
 
@@ -414,118 +430,26 @@ PLANTED = {
 
 
 def test_every_pattern_has_a_planted_example():
-    assert set(PLANTED) == set(re_.MYST_PATTERNS)
+    assert set(PLANTED) == set(myst.LEFTOVER_PATTERNS)
 
 
 @pytest.mark.parametrize("name", sorted(PLANTED))
 def test_each_pattern_catches_its_planted_example(name):
-    assert any(found == name for found, _ in re_.myst_leftovers(PLANTED[name])), name
+    assert any(found == name for found, _ in myst.leftovers(PLANTED[name])), name
     # and the same text planted in a converted chapter would be reported
     clean = md(EXERCISE)
-    assert re_.myst_leftovers(clean) == []
-    assert name in {n for n, _ in re_.myst_leftovers(clean + "\n\n" + PLANTED[name])}
+    assert myst.leftovers(clean) == []
+    assert name in {n for n, _ in myst.leftovers(clean + "\n\n" + PLANTED[name])}
 
 
 def test_math_braces_are_not_mistaken_for_substitutions():
-    assert re_.myst_leftovers(r"$\frac{{a}}{b}$ and $x^{{2}}$ and {a}") == []
+    assert myst.leftovers(r"$\frac{{a}}{b}$ and $x^{{2}}$ and {a}") == []
 
 
 # --- site URL ----------------------------------------------------------------------------
 def test_site_url_from_the_repository_url():
-    assert re_.site_url("https://github.com/Some-Org/nn-math-book") == "https://Some-Org.github.io/nn-math-book/"
+    assert site_url("https://github.com/Some-Org/nn-math-book") == "https://Some-Org.github.io/nn-math-book/"
     with pytest.raises(ValueError):
-        re_.site_url("https://gitlab.com/a/b")
+        site_url("https://gitlab.com/a/b")
 
 
-# --- the student edition made from the reader edition --------------------------------------
-def test_student_edition_from_reader_has_no_solutions_and_no_outputs():
-    out = nbformat.v4.new_output("stream", text="ok\n")
-    reader = convert(
-        ("md", EXERCISE + "\n\nText after."),
-        ("code", "x = 1", [out]),
-        ("md", "```{solution-start} ex-one\n```\nGated."),
-        ("code", "print('secret')", [out]),
-        ("md", "```{solution-end}\n```"),
-    )
-    student = student_edition.student_from_reader(reader)
-    text = nbformat.writes(student)
-    assert "<details" not in text and "It follows" not in text and "secret" not in text and "Gated" not in text
-    assert "Exercise 1.2 (Chain rule)" in text and "Text after." in text and "x = 1" in text
-    assert all(c.outputs == [] for c in student.cells if c.cell_type == "code")
-    assert "Student edition" in student.cells[1].source
-
-
-# --- the real edition (after `make notebooks`) -------------------------------------------------
-READER = pathlib.Path(os.environ.get("READER_EDITION", ROOT / "_notebooks" / "chapters"))
-BUILD_HTML = pathlib.Path(os.environ.get("READER_BUILD", ROOT / "_build")) / "html"
-READER_NOTEBOOKS = sorted(READER.glob("*.ipynb"))
-# `make reader-check` sets READER_EDITION: then a missing edition or site fails instead of skipping.
-REQUIRED = "READER_EDITION" in os.environ
-if REQUIRED and not (READER_NOTEBOOKS and BUILD_HTML.exists()):
-    raise RuntimeError(f"READER_EDITION is set but {READER} has no notebooks or {BUILD_HTML} is missing")
-real = pytest.mark.skipif(not READER_NOTEBOOKS, reason=f"no reader edition in {READER}: run `make notebooks`")
-SOURCES = ROOT / "chapters"
-
-
-def _source_of(path):
-    return nbformat.read(SOURCES / path.name, as_version=4)
-
-
-@real
-def test_reader_edition_has_every_chapter():
-    assert [p.name for p in READER_NOTEBOOKS] == sorted(p.name for p in SOURCES.glob("*.ipynb"))
-
-
-@real
-@pytest.mark.parametrize("path", READER_NOTEBOOKS, ids=lambda p: p.stem)
-def test_real_reader_notebook(path):
-    reader, source = nbformat.read(path, as_version=4), _source_of(path)
-    markdown = "\n\n".join(c.source for c in reader.cells if c.cell_type == "markdown")
-    # no MyST syntax survives
-    assert re_.myst_leftovers(markdown) == []
-    # code cells and outputs unchanged, the glue cells dropped
-    assert code_cells(reader) == code_cells(source)
-    assert not any("remove-cell" in c.metadata.get("tags", []) for c in reader.cells)
-    assert len([c for c in reader.cells if c.cell_type == "code"]) == len(code_cells(source))
-    # every glue key of the source resolves in its executed outputs
-    glue = re_.glue_data(source)
-    src_md = "\n".join(c.source for c in source.cells if c.cell_type == "markdown")
-    keys = [k.rsplit(":", 1)[0] if ":" in k else k for k in re.findall(r"\{glue:text\}`([^`]*)`", src_md)]
-    assert [k for k in keys if "::" not in k and k not in glue] == []
-    # exercises numbered N.1, N.2, ... as many as the source has
-    chapter = int(re.match(r"\d+", path.name).group(0))
-    numbers = re.findall(r"\*\*Exercise (\d+)\.(\d+) \(", markdown)
-    assert len(numbers) == len(re.findall(r"^`{3,}\{exercise\}", src_md, re.M)) > 0
-    assert numbers == [(str(chapter), str(k)) for k in range(1, len(numbers) + 1)]
-    # every solution inside a closed <details>, with the blank lines Jupyter needs
-    n_solutions = len(re.findall(r"^`{3,}\{solution(?:-start)?\}", src_md, re.M))
-    blocks = re.findall(r'<details class="solution">\n<summary>Solution to Exercise [\d.]+[^<]*</summary>\n\n.*?\n\n</details>',
-                        markdown, re.S)
-    assert markdown.count("<details") == markdown.count("</details>") >= n_solutions
-    assert len(blocks) == markdown.count("<details")
-
-
-@real
-@pytest.mark.skipif(not BUILD_HTML.exists(), reason="no built site to check the links against")
-@pytest.mark.parametrize("path", READER_NOTEBOOKS, ids=lambda p: p.stem)
-def test_every_link_points_to_an_anchor_of_the_built_site(path):
-    site = re_.site_url(re_.current_url())
-    markdown = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
-    links = re.findall(r"\]\((" + re.escape(site) + r"[^)\s]*)\)", markdown)
-    assert links
-    pages = {}
-    for link in links:
-        page, _, anchor = link[len(site):].partition("#")
-        html_path = BUILD_HTML / page
-        assert html_path.exists(), link
-        if anchor:
-            text = pages.setdefault(page, html_path.read_text(encoding="utf-8"))
-            assert f'id="{anchor}"' in text, link
-
-
-@real
-@pytest.mark.skipif(not BUILD_HTML.exists(), reason="no built site")
-@pytest.mark.parametrize("path", READER_NOTEBOOKS, ids=lambda p: p.stem)
-def test_the_sites_download_button_serves_the_reader_edition(path):
-    served = BUILD_HTML / "_sources" / "chapters" / path.name
-    assert served.read_bytes() == path.read_bytes()

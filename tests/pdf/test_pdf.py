@@ -21,13 +21,16 @@ import json
 import os
 import pathlib
 import re
+import sys
 import unicodedata
 
 import pytest
 
 pytestmark = pytest.mark.pdf
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import myst  # noqa: E402
 PDF = pathlib.Path(os.environ.get("BOOK_PDF", ROOT / "_build" / "pdf" / "book.pdf"))
 
 MIN_PAGES, MAX_PAGES = 100, 1500
@@ -74,7 +77,7 @@ def title_of(doc):
 
 def numbered_figures(doc):
     """How many numbered figures the document has (notebook figures and figure directives)."""
-    count = len(re.findall(r"^(```|:::)\{figure\}", source_of(doc), re.MULTILINE))
+    count = sum(d.name == "figure" for d in myst.directives(source_of(doc)))
     path = ROOT / f"{doc}.ipynb"
     if path.exists():
         nb = json.loads(path.read_text(encoding="utf-8"))
@@ -86,15 +89,16 @@ def numbered_figures(doc):
 def labelled_equations(doc):
     """How many numbered equations: $$ ... $$ (label) and {math} directives with a label."""
     text = source_of(doc)
-    return (len(re.findall(r"\$\$\s*\([\w:-]+\)", text))
-            + len(re.findall(r"```\{math\}[^`]*?:label:", text)))
+    return (sum(b.kind == "math" and bool(b.name) for b in myst.all_blocks(text))
+            + sum(d.name == "math" and "label" in d.options for d in myst.directives(text)))
 
 
 def cited_keys():
     keys = set()
     for doc, _ in toc_documents():
-        for group in re.findall(r"\{cite(?::\w+)?\}`([^`]+)`", source_of(doc)):
-            keys.update(k.strip() for k in group.split(","))
+        for name, content in myst.roles(source_of(doc)):
+            if name in ("cite", "cite:p", "cite:t"):
+                keys.update(k.strip() for k in content.split(","))
     return keys
 
 

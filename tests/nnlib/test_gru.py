@@ -2,7 +2,7 @@
 stability, bad input.
 
 PyTorch is not a dependency of the book. ``tools/gru_torch_reference.py`` ran ``nn.GRU`` once
-on fixed seeded weights and inputs and stored everything in ``tests/data/gru_torch_reference.npz``;
+on fixed seeded weights and inputs and stored everything in ``tests/nnlib/data/gru_torch_reference.npz``;
 the comparison with that file runs on every test run, at 1e-10 in float64.
 """
 import pathlib

@@ -1,6 +1,6 @@
 """BatchNorm and LayerNorm (chapter 11): PyTorch's numbers, SymPy, finite differences, extremes, bad input.
 
-PyTorch is not a dependency: tests/data/torch_norm_reference.npz holds its values,
+PyTorch is not a dependency: tests/nnlib/data/torch_norm_reference.npz holds its values,
 gradients and running statistics for fixed inputs (written by
 tools/torch_norm_reference.py), and these tests compare nnlib with it to 1e-10.
 """

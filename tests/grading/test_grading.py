@@ -7,8 +7,9 @@
 
 Chapter 1 is the chapter that executes fastest (about 25 s on a loaded 2-core machine). This test
 runs nbgrader, so it needs nbgrader installed beside the book's environment: ``make
-grade-check`` installs it (requirements-grade.txt into .venv/grade-packages) and runs this file with
-GRADE_PACKAGES set. Without that variable (``make unit``) the test is skipped.
+grade-check`` installs it (requirements-grade.txt into .venv/grade-packages, or GRADE_PACKAGES)
+and selects these tests (marker ``grading``); the student edition is made from the sources
+with the index of a completed ``make book``. Without nbgrader or the build they fail.
 """
 import csv
 import json
@@ -19,14 +20,25 @@ import sys
 import nbformat
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
+sys.path.insert(0, str(ROOT / "tests"))
 import grade  # noqa: E402
 import student_edition  # noqa: E402
+from artefacts import built_book  # noqa: E402
 
-PACKAGES = os.environ.get("GRADE_PACKAGES")
+PACKAGES = os.environ.get("GRADE_PACKAGES", str(ROOT / ".venv" / "grade-packages"))
 CHAPTER = "01_what_is_a_neural_network"
-pytestmark = pytest.mark.skipif(not PACKAGES, reason="needs nbgrader: run `make grade-check`")
+pytestmark = pytest.mark.grading
+
+
+@pytest.fixture(scope="module")
+def edition():
+    """The student edition of chapter 1, from its source and the built book's index."""
+    if not (pathlib.Path(PACKAGES) / "nbgrader").is_dir():
+        pytest.fail(f"no nbgrader in {PACKAGES}: run `make grade-check`")
+    source = nbformat.read(ROOT / "chapters" / f"{CHAPTER}.ipynb", as_version=4)
+    return student_edition.student_notebook(source, built_book(), f"chapters/{CHAPTER}")
 
 
 def _answer(label, names):
@@ -46,11 +58,9 @@ def _filled(edition, answers):
     return nb
 
 
-def test_grade_three_submissions_of_chapter_1(tmp_path):
-    sys.path.insert(0, str(ROOT / "tests"))
+def test_grade_three_submissions_of_chapter_1(tmp_path, edition):
     from exercise_solutions import SOLUTIONS
 
-    edition = student_edition.student_notebook(nbformat.read(ROOT / "chapters" / f"{CHAPTER}.ipynb", as_version=4))
     (tmp_path / "edition").mkdir()
     nbformat.write(edition, tmp_path / "edition" / f"{CHAPTER}.ipynb")
     labels = [c.metadata["nbgrader"]["grade_id"].removesuffix("-check") for c in edition.cells
@@ -87,9 +97,8 @@ def test_grade_three_submissions_of_chapter_1(tmp_path):
     assert next(o for o in untouched.outputs if o.output_type == "error").ename == "NotAnsweredError"
 
 
-def test_a_notebook_of_no_chapter_is_refused(tmp_path):
+def test_a_notebook_of_no_chapter_is_refused(tmp_path, edition):
     (tmp_path / "edition").mkdir()
-    edition = student_edition.student_notebook(nbformat.read(ROOT / "chapters" / f"{CHAPTER}.ipynb", as_version=4))
     nbformat.write(edition, tmp_path / "edition" / f"{CHAPTER}.ipynb")
     (tmp_path / "subs").mkdir()
     nbformat.write(nbformat.v4.new_notebook(), tmp_path / "subs" / "dan.ipynb")

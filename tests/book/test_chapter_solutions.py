@@ -7,31 +7,29 @@ tagged ``hide-cell``: the book's imports). A solution's code must therefore run 
 own after the chapter's imports, and assert what the text claims.
 """
 import pathlib
-import re
+import sys
 
 import matplotlib
 import nbformat
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-CHAPTERS = pathlib.Path(__file__).resolve().parent.parent / "chapters"
-OPEN = re.compile(r"^(?P<fence>`{3,}|:{3,})\{solution\}\s*(?P<label>\S+)")
-CODE = re.compile(r"^```python\n(?P<code>.*?)^```$", re.M | re.S)
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+CHAPTERS = ROOT / "chapters"
+sys.path.insert(0, str(ROOT / "tools"))
+import myst  # noqa: E402
 
 
 def solution_blocks(markdown):
-    """Yield (label, text) for each ``{solution}`` directive in a Markdown string."""
-    label, fence, body = None, None, []
-    for line in markdown.splitlines(keepends=True):
-        if fence is None:
-            match = OPEN.match(line.lstrip())
-            if match:
-                label, fence, body = match["label"], match["fence"], []
-        elif line.strip() == fence:
-            yield label, "".join(body)
-            fence = None
-        else:
-            body.append(line)
+    """Yield (label, code) for each ``{solution}`` directive in a Markdown string: its
+    ```` ```python ```` blocks (tools/myst.py reads the directive and the fences in it)."""
+    for directive in myst.directives(markdown):
+        if directive.name == "solution":
+            content = "\n".join(directive.content)
+            lines = content.split("\n")
+            code = [lines[b.start + 1:b.end - 1] for b in myst.blocks(content)
+                    if b.kind == "fence" and b.arg == "python"]
+            yield directive.arg, "".join("\n".join(block) + "\n" for block in code)
 
 
 def setup_code(notebook):
@@ -46,8 +44,7 @@ def solution_snippets():
         for cell in notebook.cells:
             if cell.cell_type != "markdown":
                 continue
-            for label, text in solution_blocks(cell.source):
-                code = "\n".join(m["code"] for m in CODE.finditer(text))
+            for label, code in solution_blocks(cell.source):
                 if code:
                     yield pytest.param(setup_code(notebook), code, id=f"{path.stem}::{label}")
 
@@ -65,5 +62,5 @@ def test_solution_code_runs_and_its_checks_pass(setup, code):
 
 def test_the_extractor_finds_nested_code():
     markdown = "````{solution} ex-a\n:class: dropdown\n\nText.\n\n```python\nx = 1\n```\n````\n"
-    [(label, text)] = solution_blocks(markdown)
-    assert label == "ex-a" and CODE.search(text)["code"] == "x = 1\n"
+    [(label, code)] = solution_blocks(markdown)
+    assert label == "ex-a" and code == "x = 1\n"

@@ -15,7 +15,7 @@ import re
 
 import pytest
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 LOCKS = {  # lock -> the file it is resolved from
     "requirements.txt": "requirements.in",
     "requirements-compat.txt": "requirements-compat.in",

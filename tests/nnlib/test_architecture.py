@@ -14,7 +14,7 @@ import pathlib
 
 import pytest
 
-NNLIB = pathlib.Path(__file__).resolve().parents[1] / "nnlib"
+NNLIB = pathlib.Path(__file__).resolve().parents[2] / "nnlib"
 
 #: Bottom to top. A module may import from its own layer and the layers above it in this list.
 LAYERS = [

@@ -21,7 +21,7 @@ import urllib.parse
 import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
-ROOT = pathlib.Path(__file__).resolve().parents[1]
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import publish_editions  # noqa: E402
 import set_repo_url  # noqa: E402
@@ -91,8 +91,8 @@ def test_setup_cell_uses_the_repository_on_disk_on_a_hub(tmp_path, monkeypatch):
 @pytest.mark.parametrize("missing", [("nnlib",), ("sympy",), ("sklearn", "scipy")])
 def test_setup_cell_installs_nnlib_book_from_the_published_branch_on_colab(tmp_path, monkeypatch, missing):
     magics, added = run_setup_cell(tmp_path, missing=missing, monkeypatch=monkeypatch)
-    url = set_repo_url.current_url(ROOT)
     magics = [(name, " ".join(line.split())) for name, line in magics]  # the line is wrapped
+    url = set_repo_url.current_url(ROOT)
     assert magics == [("pip", f'install --quiet "nnlib[book] @ git+{url}@{setup_cell.PUBLISHED_BRANCH}"')]
     assert added == []
 
@@ -131,24 +131,6 @@ def test_nnlib_lower_bounds_are_the_compatibility_floor():
     assert project["license"] == "MIT"  # an SPDX expression, not the deprecated table
 
 
-def test_pyproject_ships_every_subpackage_and_data_file_of_nnlib():
-    """A wheel (Colab installs one from the notebooks branch) holds every package and data file."""
-    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
-    nnlib_dir = ROOT / "nnlib"
-    packages = {".".join(p.parent.relative_to(ROOT).parts) for p in nnlib_dir.rglob("__init__.py")}
-    assert "nnlib.exercises" in packages
-    assert set(tool["packages"]) == packages
-    data = [p for p in nnlib_dir.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
-            and "__pycache__" not in p.parts]
-    assert {p.name for p in data} >= {"fingerprints.json"}
-    for path in data:  # the innermost package's globs must match the file
-        owner = max((q for q in packages if path.relative_to(ROOT).as_posix().startswith(q.replace(".", "/") + "/")),
-                    key=len)
-        inside = path.relative_to(ROOT / owner.replace(".", "/")).as_posix()
-        globs = tool["package-data"].get(owner, [])
-        assert any(fnmatch.fnmatch(inside, g) for g in globs), f"{path.relative_to(ROOT)} is not package data of {owner}"
-
-
 # --- the published branches ---------------------------------------------------------------
 @pytest.fixture
 def fake_root(tmp_path, monkeypatch):
@@ -175,19 +157,6 @@ def test_branch_layout_lets_the_setup_cell_find_nnlib(fake_root, tmp_path):
         assert (out / name).is_file(), name
     assert "abc123" in (out / "README.md").read_text()
     assert not list(out.rglob("__pycache__"))
-    assert (out / "nnlib" / "exercises" / "fingerprints.json").is_file()  # the kit's data file goes along
-
-
-def test_the_exercises_check_in_hub_mode_from_the_published_branch(fake_root, tmp_path):
-    """On a hub, nnlib is the folder beside chapters/ (the setup cell puts .. on sys.path), not installed."""
-    out = publish_editions.stage("student", tmp_path / "out", source_sha="abc123")
-    code = ("import sys; sys.path.insert(0, '..'); import nnlib.exercises as e; "
-            "print(e.__file__); e.check('ex-ch1-count', per_layer=[100480, 8256, 650], first_share=0.9186, h=126)")
-    done = subprocess.run([sys.executable, "-c", code], cwd=out / "chapters", capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
-    where, verdict = done.stdout.splitlines()
-    assert pathlib.Path(where).resolve() == (out / "nnlib" / "exercises" / "__init__.py").resolve()
-    assert verdict == "ex-ch1-count: correct (3 parts checked)"
 
 
 def test_publish_pushes_each_branch_and_keeps_its_history(fake_root, tmp_path, monkeypatch):
@@ -208,86 +177,12 @@ def test_publish_pushes_each_branch_and_keeps_its_history(fake_root, tmp_path, m
     files = subprocess.run(["git", "-C", str(origin), "ls-tree", "-r", "--name-only", "student"],
                            check=True, capture_output=True, text=True).stdout.split()
     assert "chapters/01_intro.ipynb" in files and "nnlib/__init__.py" in files
-    assert "nnlib/exercises/fingerprints.json" in files
 
 
 def test_main_stages_only_the_branches_asked_for(fake_root, tmp_path):
     publish_editions.main(["--out", str(tmp_path / "out"), "--branch", "notebooks"])
     assert (tmp_path / "out" / "notebooks" / "chapters" / "01_intro.ipynb").is_file()
     assert not (tmp_path / "out" / "student").exists()
-
-
-# --- the student edition: answer and check cells (nbgrader assignment) ----------------------
-import nbformat  # noqa: E402
-import student_edition  # noqa: E402
-
-from nnlib import exercises  # noqa: E402
-from nnlib.exercises import EXERCISES  # noqa: E402
-
-CHAPTER_PATHS = sorted((ROOT / "chapters").glob("*.ipynb"))
-
-
-@pytest.mark.parametrize("path", CHAPTER_PATHS, ids=[p.stem for p in CHAPTER_PATHS])
-def test_student_edition_has_an_answer_and_a_check_cell_after_each_checked_exercise(path):
-    source = nbformat.read(path, as_version=4)
-    labels = student_edition.exercise_labels(source)
-    nb = student_edition.student_notebook(source)
-    nbformat.validate(nb)
-    graded = [(i, c) for i, c in enumerate(nb.cells) if "nbgrader" in c.metadata]
-    expected = [label for label in labels if label in EXERCISES]
-    assert [c.metadata.nbgrader.grade_id for _, c in graded] == [
-        f"{label}-{kind}" for label in expected for kind in ("answer", "check")]
-    for (i, answer), (j, check) in zip(graded[::2], graded[1::2]):
-        label = answer.metadata.nbgrader.grade_id.removesuffix("-answer")
-        assert j == i + 1 and answer.source == exercises.answer_template(label)
-        assert check.source == exercises.check_call(label)
-        assert answer.metadata.nbgrader == {"grade": False, "grade_id": f"{label}-answer", "locked": False,
-                                            "schema_version": 3, "solution": True, "task": False}
-        assert check.metadata.nbgrader == {"grade": True, "grade_id": f"{label}-check", "locked": True,
-                                           "points": EXERCISES[label].points, "schema_version": 3,
-                                           "solution": False, "task": False}
-        before = "\n".join(c.source for c in nb.cells[:i] if c.cell_type == "markdown")
-        assert before.rfind(f":label: {label}") > max(before.rfind(f":label: {other}") for other in labels
-                                                        if other != label)  # right after its exercise
-    ids = [c.get("id") for c in nb.cells]
-    assert ids == [None] * len(ids) or len(set(ids)) == len(ids)  # nbformat 4.5 ids are unique
-
-
-def _reader_exercise(number, title, body):
-    return f"<blockquote>\n\n**Exercise {number} ({title})**\n\n{body}\n\n</blockquote>"
-
-
-def test_reader_student_edition_splits_a_cell_of_several_exercises():
-    nested = "Do it.\n\n<blockquote>\n\n**Note**\n\nnested\n\n</blockquote>"
-    text = "\n\n".join(["## Exercises", _reader_exercise("6.1", "One", nested),
-                        '<details class="solution">\n<summary>Solution</summary>\n\nsecret\n\n</details>',
-                        _reader_exercise("6.2", "Two", "Prove it."), _reader_exercise("6.3", "Three", "Compute."),
-                        "## Summary"])
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# 6. Title"), nbformat.v4.new_markdown_cell(text)])
-    out = student_edition.student_from_reader(nb, ["ex-ch6-1d", "ex-ch6-decay", "ex-ch6-abs"])
-    kinds = [c.metadata.get("nbgrader", {}).get("grade_id", c.cell_type) for c in out.cells]
-    assert kinds == ["markdown", "markdown", "markdown", "ex-ch6-1d-answer", "ex-ch6-1d-check", "markdown",
-                     "ex-ch6-abs-answer", "ex-ch6-abs-check", "markdown"]
-    assert out.cells[2].source.endswith("nested\n\n</blockquote>\n\n</blockquote>")
-    assert "Exercise 6.2" in out.cells[5].source and "Exercise 6.3" in out.cells[5].source
-    assert out.cells[-1].source == "## Summary" and "secret" not in nbformat.writes(out)
-    with pytest.raises(ValueError, match="more exercises than the 2 labels of the chapter's source"):
-        student_edition.student_from_reader(nb, ["ex-ch6-1d", "ex-ch6-decay"])
-
-
-def test_student_edition_cli_uses_the_sources_labels(tmp_path):
-    chapters, reader, out = tmp_path / "chapters", tmp_path / "reader", tmp_path / "out"
-    chapters.mkdir(), reader.mkdir()
-    source = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "# T\n\n```{exercise} Sizes\n:label: ex-conv-sizes\n\nCount.\n```")])
-    nbformat.write(source, chapters / "08_x.ipynb")
-    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(
-        "# T\n\n" + _reader_exercise("8.1", "Sizes", "Count."))]), reader / "08_x.ipynb")
-    (reader / "data.txt").write_text("x")
-    student_edition.main(reader, out, reader=True, chapters=chapters)
-    nb = nbformat.read(out / "08_x.ipynb", as_version=4)
-    assert [c.metadata.get("tags") for c in nb.cells if c.cell_type == "code"] == [["answer"], ["check"]]
-    assert (out / "data.txt").read_text() == "x"
 
 
 def test_deploy_publishes_the_student_branch_the_guide_links_to():
@@ -302,3 +197,33 @@ def test_deploy_publishes_the_student_branch_the_guide_links_to():
     assert links.count("&branch=student&urlpath=lab/tree/") == len(chapters)
     repo = set_repo_url.current_url(ROOT).rstrip("/")
     assert f"repo={urllib.parse.quote(repo, safe='')}" in links
+
+
+def test_pyproject_ships_every_subpackage_and_data_file_of_nnlib():
+    """A wheel (Colab installs one from the notebooks branch) holds every package and data file."""
+    tool = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    nnlib_dir = ROOT / "nnlib"
+    packages = {".".join(p.parent.relative_to(ROOT).parts) for p in nnlib_dir.rglob("__init__.py")}
+    assert "nnlib.exercises" in packages
+    assert set(tool["packages"]) == packages
+    data = [p for p in nnlib_dir.rglob("*") if p.is_file() and p.suffix not in (".py", ".pyc")
+            and "__pycache__" not in p.parts]
+    assert {p.name for p in data} >= {"fingerprints.json"}
+    for path in data:  # the innermost package's globs must match the file
+        owner = max((q for q in packages if path.relative_to(ROOT).as_posix().startswith(q.replace(".", "/") + "/")),
+                    key=len)
+        inside = path.relative_to(ROOT / owner.replace(".", "/")).as_posix()
+        globs = tool["package-data"].get(owner, [])
+        assert any(fnmatch.fnmatch(inside, g) for g in globs), f"{path.relative_to(ROOT)} is not package data of {owner}"
+
+
+def test_the_exercises_check_in_hub_mode_from_the_published_branch(fake_root, tmp_path):
+    """On a hub, nnlib is the folder beside chapters/ (the setup cell puts .. on sys.path), not installed."""
+    out = publish_editions.stage("student", tmp_path / "out", source_sha="abc123")
+    code = ("import sys; sys.path.insert(0, '..'); import nnlib.exercises as e; "
+            "print(e.__file__); e.check('ex-ch1-count', per_layer=[100480, 8256, 650], first_share=0.9186, h=126)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=out / "chapters", capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    where, verdict = done.stdout.splitlines()
+    assert pathlib.Path(where).resolve() == (out / "nnlib" / "exercises" / "__init__.py").resolve()
+    assert verdict == "ex-ch1-count: correct (3 parts checked)"
