@@ -199,7 +199,7 @@ notebooks: book
 # the reader notebooks' code cells are the chapters' own (checked here), strict nbval runs
 # the chapters, and `make compat` runs the reader notebooks as published (docs/ARCHITECTURE.md).
 reader-tests: $(STAMP)
-	$(BIN)/python -m pytest tests/editions -m built -n $(JOBS) -q
+	$(BIN)/python -m pytest tests/editions tests/book -m built -n $(JOBS) -q
 
 # From the MyST sources (no solutions, no outputs), with the numbers of the completed build.
 student: book
