@@ -13,7 +13,9 @@ document.addEventListener("DOMContentLoaded", () => {
   // turn their titles into text inside the button).
   all(".theme-switch-button .theme-switch", (i) => {
     i.setAttribute("aria-hidden", "true");
-    i.removeAttribute("title");
+    i.removeAttribute("title");  // before Font Awesome's conversion to <svg>, or after it:
+    i.removeAttribute("aria-labelledby");
+    i.querySelectorAll("title").forEach((t) => t.remove());
   });
   // myst-nb's hidden cells show "Show code cell content" but are named "Toggle hidden content".
   all("details.hide > summary[aria-label]", (s) => s.removeAttribute("aria-label"));
