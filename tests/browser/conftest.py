@@ -106,3 +106,14 @@ MATHJAX_STARTED_JS = """() => {
     return !!(window.MathJax && MathJax.startup && MathJax.startup.promise);
   return document.readyState === 'complete';
 }"""
+
+
+def axe_script():
+    """axe-core's source: the copy bundled in axe-playwright-python (pinned in requirements.txt),
+    or the file that AXE_CORE_JS names (to try another version). Read from disk and injected
+    into the page with page.evaluate: never fetched."""
+    if os.environ.get("AXE_CORE_JS"):
+        return pathlib.Path(os.environ["AXE_CORE_JS"]).read_text(encoding="utf-8")
+    from axe_playwright_python.base import AXE_FILE_PATH
+
+    return AXE_FILE_PATH.read_text(encoding="utf-8")

@@ -1,5 +1,16 @@
-"""Open the built site as a phone does, and check every figure's alt text.
+"""Accessibility of the built site: axe-core at WCAG 2.1 AA, the keyboard, zoom and phones.
 
+- axe-core (the copy bundled in the pinned ``axe-playwright-python`` package, injected from
+  the local file; AXE_CORE_JS names another axe.min.js) finds no violation of the rule sets
+  wcag2a, wcag2aa, wcag21a and wcag21aa on any page of the site, with every hidden code cell
+  and every solution opened (so their content is checked too): every rule in the light colour
+  mode, and again the rules about colour in the dark mode (switching modes changes colours
+  only, and checking contrast is most of axe's time).
+- Tab reaches every control (search, colour-mode switch, launch buttons, the hidden cells'
+  and the solutions' toggles) and every focused element shows a focus ring; Enter operates
+  each kind of control (tested on one chapter).
+- At 200 % zoom (a 1280 px window is then 640 CSS px wide) and at 320 CSS px (WCAG's reflow
+  width) the page does not scroll sideways: only code, equation and table boxes may.
 - At a phone's width (390 CSS px, mobile viewport) no page of the site scrolls sideways: the
   document is no wider than the screen, and neither is the main content (a wide equation,
   table or code block may scroll inside its own box, never the page or the article).
@@ -10,7 +21,7 @@ import pathlib
 import re
 
 import pytest
-from conftest import HTML, open_page
+from conftest import HTML, axe_script, open_page
 
 pytestmark = pytest.mark.browser
 
@@ -113,3 +124,198 @@ def test_every_image_has_a_meaningful_alt_text(on_a_phone, name):
 def test_the_chapters_have_figures_to_check(on_a_phone):
     figures = [img for name in CHAPTERS for img in on_a_phone[name][1] if "_images/" in img["src"]]
     assert len(figures) >= len(CHAPTERS), "the chapters' figures were not found as <img>"
+
+
+# --- axe-core, the keyboard and zoom on a desktop window ------------------------------------
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+DESKTOP = dict(viewport={"width": 1280, "height": 900})
+# A 1280 x 900 window at 200 % zoom, and WCAG 1.4.10's reflow width (320 CSS px).
+ZOOMS = {"200%": (640, 450), "320px": (320, 256)}
+MODES = ("light", "dark")
+
+
+# Record every element that receives focus, whether it shows a focus ring, and list the
+# controls that Tab must reach; return how many elements can take focus.
+RECORD_FOCUS_JS = """() => {
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+      [...e.classList].slice(0, 3).map(c => '.' + c).join('');
+  const visibleRing = s => (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) ||
+      (s.boxShadow !== 'none' && !/rgba\\([^)]*, 0\\)/.test(s.boxShadow));
+  window.__focused = [];
+  document.addEventListener('focusin', ev => {
+    const e = ev.target;
+    window.__focused.push({name: name(e), ring: visibleRing(getComputedStyle(e)), key: e.dataset.a11yKey || null});
+  }, true);
+  const shown = e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden';
+  const KINDS = {
+    'search': '.search-button-field', 'colour mode': '.theme-switch-button',
+    'launch buttons': '.dropdown-launch-buttons > button', 'hidden cell': 'details.hide > summary',
+    'solution': '.solution .toggle-button, details.solution > summary',
+  };
+  const controls = [];
+  for (const [kind, selector] of Object.entries(KINDS)) {
+    document.querySelectorAll(selector).forEach((e, i) => {
+      if (!shown(e)) return;
+      e.dataset.a11yKey = kind + ' ' + i;
+      controls.push(e.dataset.a11yKey);
+    });
+  }
+  const focusable = [...document.querySelectorAll('a[href], button, summary, input, select, textarea, [tabindex]')]
+      .filter(e => e.tabIndex >= 0 && !e.disabled && shown(e));
+  return {controls, focusable: focusable.length};
+}"""
+
+# Open every hidden code cell and every solution, so that axe checks their content too.
+OPEN_EVERYTHING_JS = """() => {
+  document.querySelectorAll('details').forEach(d => { d.open = true; });
+  document.querySelectorAll('.toggle-button.toggle-button-hidden').forEach(b => b.click());
+}"""
+
+# Switch the colour mode as the theme's switch does (the theme's CSS keys on data-theme), with
+# the theme's colour transitions off so that axe reads the final colours.
+SET_MODE_JS = """mode => {
+  if (!document.getElementById('no-transitions')) {
+    const style = document.createElement('style');
+    style.id = 'no-transitions';
+    style.textContent = '*, *::before, *::after { transition: none !important; }';
+    document.head.appendChild(style);
+  }
+  document.documentElement.dataset.mode = mode;
+  document.documentElement.dataset.theme = mode;
+  return getComputedStyle(document.body).backgroundColor;
+}"""
+
+# Run axe with the rules of ``tags``; with ``colour_only``, only those about colour (category
+# cat.color: contrast, links told apart by colour), the only ones a colour mode can change.
+RUN_AXE_JS = """([tags, colourOnly]) => {
+  const rules = axe.getRules(tags).filter(r => !colourOnly || r.tags.includes('cat.color'))
+      .map(r => r.ruleId);
+  return axe.run(document, {runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']})
+    .then(r => ({rules: rules.length, violations: r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        nodes: v.nodes.map(n => n.target.join(' ') + ' :: ' + n.failureSummary.replace(/\\s+/g, ' ').slice(0, 240))}))}));
+}"""
+
+
+def check_page(page):
+    """Tab through the page, then run axe in both modes with everything opened, then reflow at
+    200 % zoom and at 320 px: return the results (one page load for all of it)."""
+    result = {}
+    found = page.evaluate(RECORD_FOCUS_JS)
+    for _ in range(found["focusable"] + 3):
+        page.keyboard.press("Tab")
+    result["keyboard"] = dict(found, focused=page.evaluate("window.__focused"))
+    page.evaluate(OPEN_EVERYTHING_JS)
+    page.wait_for_timeout(500)  # the <details> toggle events, on which a11y.js adds tab stops
+    page.evaluate(axe_script())
+    for mode in MODES:  # every rule in light mode; in dark mode, the rules about colour
+        background = page.evaluate(SET_MODE_JS, mode)
+        result[mode] = dict(background=background, **page.evaluate(RUN_AXE_JS, [AXE_TAGS, mode != "light"]))
+    page.evaluate(SET_MODE_JS, "light")
+    for zoom, (width, height) in ZOOMS.items():
+        page.set_viewport_size({"width": width, "height": height})
+        result[zoom] = page.evaluate(WIDTHS_JS)
+    return result
+
+
+@pytest.fixture(scope="module")
+def on_a_desktop(browser, site_url):
+    """{page: check_page(...)} for every page of the site, each loaded once."""
+    results = {}
+    for name in PAGES:
+        context, page, outside = open_page(browser, f"{site_url}/{name}", **DESKTOP)
+        results[name] = check_page(page)
+        results[name]["outside"] = list(outside)
+        context.close()
+    return results
+
+
+def violations_report(violations):
+    return "\n".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements): {v['help']}\n    " +
+                     "\n    ".join(v["nodes"][:5]) for v in violations)
+
+
+# Known, and not this test's to fix (chapters/ is the chapters' authors'): chapter 9's
+# list-table #gate-order-and-weight-layout has no header row, so td-has-header fails there.
+AXE_KNOWN = {("chapters/09_recurrent_networks.html", "light"):
+             "chapter 9's table #gate-order-and-weight-layout needs a header row (:header-rows: 1)"}
+
+
+@pytest.mark.parametrize("mode, name", [
+    pytest.param(m, n, marks=pytest.mark.xfail(strict=True, reason=AXE_KNOWN[n, m]))
+    if (n, m) in AXE_KNOWN else (m, n) for n in PAGES for m in MODES])
+def test_axe_finds_no_wcag_21_aa_violation(on_a_desktop, name, mode):
+    result = on_a_desktop[name][mode]
+    violations = result["violations"]
+    assert violations == [], f"{mode} mode:\n" + violations_report(violations)
+
+
+def test_both_colour_modes_were_checked(on_a_desktop):
+    """The mode switch took effect (the page's background differs between the two modes), and
+    axe ran its rules: all of WCAG 2.1 AA in light mode, those about colour in dark mode."""
+    for name, result in on_a_desktop.items():
+        assert result["light"]["background"] != result["dark"]["background"], name
+        assert result["light"]["rules"] >= 50 and 2 <= result["dark"]["rules"] < 10, name
+        assert result["outside"] == [], name
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_tab_reaches_every_control_with_a_visible_focus_ring(on_a_desktop, name):
+    keyboard = on_a_desktop[name]["keyboard"]
+    reached = {f["key"] for f in keyboard["focused"] if f["key"]}
+    assert [c for c in keyboard["controls"] if c not in reached] == []
+    assert {c.split(" ")[0] for c in keyboard["controls"]} >= {"search", "colour"}
+    no_ring = sorted({f["name"] for f in keyboard["focused"] if not f["ring"]})
+    assert no_ring == [], f"{len(no_ring)} elements show no focus ring"
+
+
+def test_the_chapters_have_every_kind_of_control(on_a_desktop):
+    kinds = {c.rsplit(" ", 1)[0] for name in CHAPTERS for c in on_a_desktop[name]["keyboard"]["controls"]}
+    assert kinds == {"search", "colour mode", "launch buttons", "hidden cell", "solution"}
+
+
+@pytest.mark.parametrize("zoom", ZOOMS)
+@pytest.mark.parametrize("name", PAGES)
+def test_no_sideways_scrolling_at_200_percent_zoom_or_320_px(on_a_desktop, name, zoom):
+    w = on_a_desktop[name][zoom]
+    assert w["viewport"] <= ZOOMS[zoom][0], w
+    assert w["document"] <= w["viewport"] + 1, w
+    assert w["body"] <= w["viewport"] + 1, w
+    assert w["main"] <= w["mainClient"] + 1, w
+    assert w["wide"] == [], w
+
+
+def tab_to(page, selector, limit=2000):
+    """Press Tab until the focused element matches ``selector``; False if it never does."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+            return True
+    return False
+
+
+# Each kind of control, and what Enter on it must do.
+OPERATED_BY_ENTER = [
+    ("search", ".search-button-field",
+     "() => !!document.querySelector('#pst-search-dialog[open]')"),
+    ("colour mode", ".theme-switch-button",
+     "before => document.documentElement.dataset.mode !== before"),
+    ("launch buttons", ".dropdown-launch-buttons > button",
+     "() => !!document.querySelector('.dropdown-launch-buttons .dropdown-menu.show a[href]')"),
+    ("hidden cell", "details.hide > summary",
+     "() => document.activeElement.parentElement.open === true"),
+    ("solution", ".solution .toggle-button",
+     "() => !document.activeElement.closest('.solution').classList.contains('toggle-hidden')"),
+]
+
+
+@pytest.mark.parametrize("kind, selector, works", OPERATED_BY_ENTER, ids=[k[0] for k in OPERATED_BY_ENTER])
+def test_enter_operates_each_kind_of_control(browser, site_url, kind, selector, works):
+    chapter = CHAPTERS[0]
+    context, page, _ = open_page(browser, f"{site_url}/{chapter}", **DESKTOP)
+    try:
+        assert tab_to(page, selector), f"Tab never reaches the {kind} control on {chapter}"
+        before = page.evaluate("document.documentElement.dataset.mode")
+        page.keyboard.press("Enter")
+        page.wait_for_function(works, arg=before, timeout=5_000)
+    finally:
+        context.close()

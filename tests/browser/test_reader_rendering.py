@@ -6,8 +6,10 @@ look, Markdown rendered by nbconvert), with math typeset by MathJax 3 from the l
 in _mathjax/ (``make mathjax``) configured as JupyterLab configures it ($...$ and $$...$$).
 No request may leave the machine. Asserted for every chapter: every math expression of the
 Markdown is typeset, no raw markup ($, $$, {glue, {eq}, ```{, \\begin{ ...) is left in the
-text, the exercises are numbered, and every solution is in a closed <details> whose
-content is hidden until its summary is clicked.
+text, the exercises are numbered, every solution is in a closed <details> whose
+content is hidden until its summary is clicked, and axe-core finds no violation of the rules
+about what the book writes (headings in order, images with alt text, tables with headers,
+lists, link names; the JupyterLab look itself is nbconvert's, not the book's).
 
 Set READER_SCREENSHOTS to a folder to also save a full-page screenshot of each chapter.
 """
@@ -24,7 +26,7 @@ import warnings
 import nbformat
 import pytest
 
-from conftest import ROOT, _QuietHandler, open_page
+from conftest import ROOT, _QuietHandler, axe_script, open_page
 
 sys.path.insert(0, str(ROOT / "tools"))
 import reader_edition  # noqa: E402
@@ -67,6 +69,20 @@ STATS_JS = """() => ({
   details: [...document.querySelectorAll('details.solution')].map(d => ({
       open: d.open, summary: d.querySelector('summary').textContent})),
 })"""
+
+
+# axe-core's rules about the content the book writes (not about nbconvert's page around it).
+# Not empty-table-header (a best practice, not WCAG): it counts a header cell whose text is a
+# formula as empty (axe does not read MathJax's assistive MathML), and a table's empty corner.
+AXE_CONTENT_RULES = ["heading-order", "empty-heading", "page-has-heading-one", "image-alt",
+                     "role-img-alt", "svg-img-alt", "th-has-data-cells", "td-headers-attr",
+                     "td-has-header", "list", "listitem", "definition-list", "dlitem",
+                     "link-name", "duplicate-id-aria"]
+# What nbconvert writes as the alt text of an image that has none.
+NBCONVERT_PLACEHOLDER_ALT = "No description has been provided for this image"
+RUN_AXE_JS = """rules => axe.run(document, {runOnly: {type: 'rule', values: rules}, resultTypes: ['violations']})
+  .then(r => r.violations.map(v => v.id + ' (' + v.nodes.length + '): ' +
+                              v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')))"""
 
 
 def expected_math(nb):
@@ -122,6 +138,11 @@ def pages(browser, served):
                                            viewport={"width": 1100, "height": 900})
         stats = page.evaluate(STATS_JS)
         prose = page.evaluate(PROSE_JS)
+        page.evaluate(axe_script())
+        axe_violations = page.evaluate(RUN_AXE_JS, AXE_CONTENT_RULES)
+        placeholder_alt = page.evaluate(
+            "t => [...document.querySelectorAll('.jp-OutputArea img')].filter(i => i.alt === t).length",
+            NBCONVERT_PLACEHOLDER_ALT)
         # a solution's content is hidden until its summary is clicked, and shown after
         hidden_before, shown_after = [], []
         for details in page.query_selector_all("details.solution"):
@@ -136,7 +157,8 @@ def pages(browser, served):
         if shots:
             pathlib.Path(shots).mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(pathlib.Path(shots) / f"{path.stem}.png"), full_page=False)
-        results[path.stem] = dict(stats=stats, prose=prose, outside=outside,
+        results[path.stem] = dict(stats=stats, prose=prose, outside=outside, axe=axe_violations,
+                                  placeholder_alt=placeholder_alt,
                                   hidden_before=hidden_before, shown_after=shown_after,
                                   expected_math=expected_math(nbformat.read(path, as_version=4)))
         context.close()
@@ -180,3 +202,23 @@ def test_solutions_are_hidden_until_clicked(pages, name):
     assert all(not d["open"] and d["summary"].startswith("Solution to Exercise") for d in details)
     assert all(result["hidden_before"]) and len(result["hidden_before"]) == len(details)
     assert result["shown_after"] == [True]
+
+
+# Known, and not this test's to fix: chapter 9's comparison table (cell rnn-30) has an empty
+# header over its row labels, so axe's td-has-header finds cells with no header.
+AXE_KNOWN = {"09_recurrent_networks": "chapter 9's table in cell rnn-30 needs a header over its row labels"}
+
+
+@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=AXE_KNOWN[n]))
+                                  if n in AXE_KNOWN else n for n in NAMES])
+def test_axe_finds_nothing_wrong_with_what_the_book_writes(pages, name):
+    assert pages[name]["axe"] == []
+
+
+@pytest.mark.xfail(strict=True, reason="the reader edition does not yet carry a figure's alt text "
+                   "(the chapter cell's metadata image.alt, which the website uses) into anything "
+                   "a Jupyter front end shows, so nbconvert writes a placeholder: fix in "
+                   "tools/reader_edition.py, then remove this mark")
+def test_reader_figures_have_their_own_alt_text(pages):
+    placeholders = {name: r["placeholder_alt"] for name, r in pages.items() if r["placeholder_alt"]}
+    assert placeholders == {}
