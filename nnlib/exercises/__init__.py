@@ -31,7 +31,6 @@ are a data file of the package, ``fingerprints.json``, written by
 ``tools/exercise_fingerprints.py`` with :func:`fingerprint_answers` from reference answers
 kept outside the package.
 """
-from . import _registry, _written
 from ._cells import answer_template, check_call
 from ._check import check, labels
 from ._choices import Choice
@@ -41,6 +40,8 @@ from ._expressions import Expression
 from ._fingerprints import fingerprint_answers
 from ._functions import Function
 from ._numbers import Array, Number
+from ._registry import EXERCISES as _EXERCISES
+from ._written import WRITTEN as _WRITTEN
 
 __all__ = [
     "check", "NotAnsweredError", "WrongAnswer", "answer_template", "check_call", "labels",
@@ -49,6 +50,6 @@ __all__ = [
 ]
 
 #: The self-checking exercises, ``{label: Exercise}``, in the order of the book.
-EXERCISES = _registry.EXERCISES
+EXERCISES = _EXERCISES
 #: The exercises with a written solution only, ``{label: why it has no automatic check}``.
-WRITTEN = _written.WRITTEN
+WRITTEN = _WRITTEN

@@ -6,9 +6,9 @@ are checked by the checkers of ``_checks_networks``, ``_checks_derivatives`` and
 ``_checks_training``, against nnlib, finite differences or the property the exercise states.
 Exercises that are proofs, derivations or open experiments have no entry: see ``_written``.
 """
-from . import _checks_derivatives as der
-from . import _checks_networks as net
-from . import _checks_training as trn
+import nnlib.exercises._checks_derivatives as der
+import nnlib.exercises._checks_networks as net
+import nnlib.exercises._checks_training as trn
 from ._choices import Choice
 from ._exercise import Exercise
 from ._expressions import Expression
