@@ -10,8 +10,12 @@ each construct; tools/myst.py reads the MyST.
 
 Code cells are copied unchanged, except that the glue records (the
 ``application/papermill.record/*`` outputs of ``myst_nb.glue``, which no front end but
-Sphinx renders) are removed: their values are already in the Markdown. Gated solutions'
-code cells are tagged ``solution`` and hidden. Every number and anchor comes from
+Sphinx renders) are removed: their values are already in the Markdown. A figure's alt text
+(the cell's ``mystnb.image.alt``, which the website puts on its ``<img>``) travels with the
+picture: no front end reads alt text from metadata, so each PNG output also gets a
+``text/html`` form, an ``<img>`` with that ``alt`` (every front end prefers HTML to PNG; a
+re-run replaces both with the plain PNG). Gated solutions' code cells are tagged
+``solution`` and hidden. Every number and anchor comes from
 ``BUILD/book_index.json`` (written by ``make book``, tools/sphinx_book_index.py), never
 recomputed; the website's address comes from ``_config.yml``'s ``repository: url:``.
 Anything the converter does not know (a role, a directive, a glue key, a label) is an
@@ -19,6 +23,7 @@ error, so a new construct cannot slip through as raw markup.
 """
 import argparse
 import copy
+import html
 import pathlib
 import shutil
 import sys
@@ -66,6 +71,22 @@ def drop_glue_records(nb):
     return removed
 
 
+def carry_alt_text(cell):
+    """Give each PNG output of a figure cell an HTML form with the cell's alt text; count them."""
+    alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt")
+    if not alt:
+        return 0
+    carried = 0
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if "image/png" in data and "text/html" not in data:
+            png = "".join(data["image/png"]).replace("\n", "")
+            data["text/html"] = (f'<img src="data:image/png;base64,{png}" '
+                                 f'alt="{html.escape(" ".join(alt.split()))}"/>')
+            carried += 1
+    return carried
+
+
 def reader_notebook(nb, book, docname, other_glue=None, glue=None):
     """Return (reader notebook, counts of the constructs converted)."""
     nb = copy.deepcopy(nbformat.from_dict(nb))
@@ -93,6 +114,7 @@ def reader_notebook(nb, book, docname, other_glue=None, glue=None):
                 conv._count("gated solution code cell")
             if "solution" in cell.metadata.get("tags", []):
                 cell.metadata["jupyter"] = {"source_hidden": True}
+            conv._count("figure alt text carried", carry_alt_text(cell))
             cells.append(cell)
             figure = cell.metadata.get("mystnb", {}).get("figure")
             if figure:

@@ -213,3 +213,29 @@ def test_code_lines_fit_the_page(path):
 @pytest.mark.parametrize("path", CHAPTERS, ids=IDS)
 def test_glue_calls_live_in_cells_the_site_removes(path):
     assert visible_glue(_load(path)) == []
+
+
+# A file of this repository named in the prose, in backticks: `tests/nnlib/test_gru.py`.
+REPO_PATH = re.compile(r"`((?:[\w.-]+/)+[\w.-]+\.(?:py|md|yml|toml|cfg|json|npz|txt))`")
+PROSE_FILES = CHAPTERS + sorted((ROOT / "appendices").glob("*.md")) + [ROOT / "intro.md"]
+
+
+def named_paths(text):
+    return sorted(set(REPO_PATH.findall(text)))
+
+
+def _prose(path):
+    if path.suffix != ".ipynb":
+        return path.read_text(encoding="utf-8")
+    return "\n".join(_source(c) for c in _load(path)["cells"] if c["cell_type"] == "markdown")
+
+
+def test_the_path_finder_sees_paths_and_only_paths():
+    text = "see `tests/nnlib/test_gru.py`, `a/b.npz` and `nnlib.gru.GRU` or `x.py`"
+    assert named_paths(text) == ["a/b.npz", "tests/nnlib/test_gru.py"]
+
+
+@pytest.mark.parametrize("path", PROSE_FILES, ids=[p.stem for p in PROSE_FILES])
+def test_files_the_prose_names_exist(path):
+    """Tests and tools move; a chapter that sends a reader to a missing file is a broken link."""
+    assert [p for p in named_paths(_prose(path)) if not (ROOT / p).exists()] == []

@@ -234,15 +234,7 @@ def violations_report(violations):
                      "\n    ".join(v["nodes"][:5]) for v in violations)
 
 
-# Known, and not this test's to fix (chapters/ is the chapters' authors'): chapter 9's
-# list-table #gate-order-and-weight-layout has no header row, so td-has-header fails there.
-AXE_KNOWN = {("chapters/09_recurrent_networks.html", "light"):
-             "chapter 9's table #gate-order-and-weight-layout needs a header row (:header-rows: 1)"}
-
-
-@pytest.mark.parametrize("mode, name", [
-    pytest.param(m, n, marks=pytest.mark.xfail(strict=True, reason=AXE_KNOWN[n, m]))
-    if (n, m) in AXE_KNOWN else (m, n) for n in PAGES for m in MODES])
+@pytest.mark.parametrize("mode, name", [(m, n) for n in PAGES for m in MODES])
 def test_axe_finds_no_wcag_21_aa_violation(on_a_desktop, name, mode):
     result = on_a_desktop[name][mode]
     violations = result["violations"]

@@ -204,21 +204,11 @@ def test_solutions_are_hidden_until_clicked(pages, name):
     assert result["shown_after"] == [True]
 
 
-# Known, and not this test's to fix: chapter 9's comparison table (cell rnn-30) has an empty
-# header over its row labels, so axe's td-has-header finds cells with no header.
-AXE_KNOWN = {"09_recurrent_networks": "chapter 9's table in cell rnn-30 needs a header over its row labels"}
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=AXE_KNOWN[n]))
-                                  if n in AXE_KNOWN else n for n in NAMES])
+@pytest.mark.parametrize("name", NAMES)
 def test_axe_finds_nothing_wrong_with_what_the_book_writes(pages, name):
     assert pages[name]["axe"] == []
 
 
-@pytest.mark.xfail(strict=True, reason="the reader edition does not yet carry a figure's alt text "
-                   "(the chapter cell's metadata image.alt, which the website uses) into anything "
-                   "a Jupyter front end shows, so nbconvert writes a placeholder: fix in "
-                   "tools/reader_edition.py, then remove this mark")
 def test_reader_figures_have_their_own_alt_text(pages):
     placeholders = {name: r["placeholder_alt"] for name, r in pages.items() if r["placeholder_alt"]}
     assert placeholders == {}

@@ -400,13 +400,40 @@ def test_glue_records_are_dropped_and_their_values_are_in_the_text():
     assert "papermill" not in nbformat.writes(reader) and counts["glue record removed"] == 1
 
 
+PNG = "iVBORw0KGgo=\n"  # the first bytes of a PNG, base64, with the line end Jupyter writes
+
+
+def test_a_figure_carries_its_alt_text_into_an_html_form_of_its_picture():
+    alt = 'Two curves, "loss" & accuracy,\n  falling'
+    figure = {"mystnb": {"figure": {"caption": "Loss.", "name": "fig-one"},
+                         "image": {"alt": alt}}}
+    png = [nbformat.v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})]
+    plain = [nbformat.v4.new_output("display_data", data={"image/png": PNG, "text/plain": "<Figure>"})]
+    src = notebook(("code", "plot()", png, figure), ("code", "plot()", plain))
+    book = copy.deepcopy(BOOK)
+    book.secnumbers[DOC] = book.secnumbers[DOC][:1]
+    reader, counts = re_.reader_notebook(src, book, DOC)
+    with_alt, without = [c for c in reader.cells if c.cell_type == "code"][1:]
+    data = with_alt.outputs[0]["data"]
+    assert data["image/png"] == PNG and data["text/plain"] == "<Figure>"
+    assert data["text/html"] == ('<img src="data:image/png;base64,iVBORw0KGgo=" alt="Two curves, '
+                                 '&quot;loss&quot; &amp; accuracy, falling"/>')
+    assert "text/html" not in without.outputs[0]["data"]  # no alt text, nothing to carry
+    assert counts["figure alt text carried"] == 1
+    assert "text/html" not in png[0]["data"]  # the source notebook is not modified
+
+
 def code_cells(nb):
     """Source, outputs (without glue records) and count of each code cell a reader sees.
 
     The reader edition drops the glue records and the cells tagged ``remove-cell`` (the glue
-    calls, which the site hides too)."""
+    calls, which the site hides too), and gives a figure's PNG an HTML form with its alt text
+    (idempotent, so applying it to the reader edition again changes nothing)."""
     nb = copy.deepcopy(nb)
     re_.drop_glue_records(nb)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            re_.carry_alt_text(cell)
     return [(c.source, c.outputs, c.get("execution_count")) for c in nb.cells
             if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])]
 
