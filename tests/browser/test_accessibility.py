@@ -25,6 +25,27 @@ from conftest import HTML, axe_script, open_page
 
 pytestmark = pytest.mark.browser
 
+
+class PerPage(dict):
+    """{page: result}, each page's result computed the first time a test asks for it.
+
+    Every test of one page carries that page's xdist group (``on(page)``), and the browser
+    tests run with ``--dist loadgroup``: each page is loaded on one worker only, and the
+    pages are shared out between the workers (axe on a long chapter takes half a minute)."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, name):
+        self[name] = self.compute(name)
+        return self[name]
+
+
+def on(*args):
+    """pytest.param(*args) in the group of its page, the last of ``args``."""
+    return pytest.param(*args, marks=pytest.mark.xdist_group(f"page {args[-1]}"))
+
 PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
              has_touch=True)
 
@@ -73,18 +94,20 @@ FILE_NAME = re.compile(r"\.(png|svg|jpe?g|gif|webp|pdf)\b", re.IGNORECASE)
 
 @pytest.fixture(scope="module")
 def on_a_phone(browser, site_url):
-    """{page: (widths, images)} at 390 px for every page of the site, each loaded once (after
-    MathJax has typeset it: display math is what grows widest)."""
+    """{page: (widths, images)} at 390 px, each page loaded once (after MathJax has typeset
+    it: display math is what grows widest)."""
     assert CHAPTERS, "no chapter pages were built"
-    results = {}
-    for name in PAGES:
+
+    def compute(name):
         context, page, _ = open_page(browser, f"{site_url}/{name}", **PHONE)
-        results[name] = (page.evaluate(WIDTHS_JS), page.evaluate(IMAGES_JS))
-        context.close()
-    return results
+        try:
+            return page.evaluate(WIDTHS_JS), page.evaluate(IMAGES_JS)
+        finally:
+            context.close()
+    return PerPage(compute)
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [on(n) for n in PAGES])
 def test_no_page_scrolls_sideways_on_a_phone(on_a_phone, name):
     w = on_a_phone[name][0]
     assert w["viewport"] == 390, w
@@ -113,7 +136,7 @@ def test_alt_text_check_catches_file_names():
     assert alt_problem(src, "Training loss falling from 2.3 to 0.1 over 50 epochs.") is None
 
 
-@pytest.mark.parametrize("name", CHAPTERS)
+@pytest.mark.parametrize("name", [on(n) for n in CHAPTERS])
 def test_every_image_has_a_meaningful_alt_text(on_a_phone, name):
     images = on_a_phone[name][1]
     bad = [(img["src"], img["alt"], why) for img in images
@@ -121,9 +144,10 @@ def test_every_image_has_a_meaningful_alt_text(on_a_phone, name):
     assert bad == [], f"{len(bad)} of {len(images)} images"
 
 
-def test_the_chapters_have_figures_to_check(on_a_phone):
-    figures = [img for name in CHAPTERS for img in on_a_phone[name][1] if "_images/" in img["src"]]
-    assert len(figures) >= len(CHAPTERS), "the chapters' figures were not found as <img>"
+@pytest.mark.parametrize("name", [on(n) for n in CHAPTERS])
+def test_each_chapter_has_figures_to_check(on_a_phone, name):
+    figures = [img for img in on_a_phone[name][1] if "_images/" in img["src"]]
+    assert figures, "the chapter's figures were not found as <img>"
 
 
 # --- axe-core, the keyboard and zoom on a desktop window ------------------------------------
@@ -219,14 +243,14 @@ def check_page(page):
 
 @pytest.fixture(scope="module")
 def on_a_desktop(browser, site_url):
-    """{page: check_page(...)} for every page of the site, each loaded once."""
-    results = {}
-    for name in PAGES:
+    """{page: check_page(...)}, each page loaded once."""
+    def compute(name):
         context, page, outside = open_page(browser, f"{site_url}/{name}", **DESKTOP)
-        results[name] = check_page(page)
-        results[name]["outside"] = list(outside)
-        context.close()
-    return results
+        try:
+            return dict(check_page(page), outside=list(outside))
+        finally:
+            context.close()
+    return PerPage(compute)
 
 
 def violations_report(violations):
@@ -234,23 +258,24 @@ def violations_report(violations):
                      "\n    ".join(v["nodes"][:5]) for v in violations)
 
 
-@pytest.mark.parametrize("mode, name", [(m, n) for n in PAGES for m in MODES])
+@pytest.mark.parametrize("mode, name", [on(m, n) for n in PAGES for m in MODES])
 def test_axe_finds_no_wcag_21_aa_violation(on_a_desktop, name, mode):
     result = on_a_desktop[name][mode]
     violations = result["violations"]
     assert violations == [], f"{mode} mode:\n" + violations_report(violations)
 
 
-def test_both_colour_modes_were_checked(on_a_desktop):
+@pytest.mark.parametrize("name", [on(n) for n in PAGES])
+def test_both_colour_modes_were_checked(on_a_desktop, name):
     """The mode switch took effect (the page's background differs between the two modes), and
     axe ran its rules: all of WCAG 2.1 AA in light mode, those about colour in dark mode."""
-    for name, result in on_a_desktop.items():
-        assert result["light"]["background"] != result["dark"]["background"], name
-        assert result["light"]["rules"] >= 50 and 2 <= result["dark"]["rules"] < 10, name
-        assert result["outside"] == [], name
+    result = on_a_desktop[name]
+    assert result["light"]["background"] != result["dark"]["background"]
+    assert result["light"]["rules"] >= 50 and 2 <= result["dark"]["rules"] < 10
+    assert result["outside"] == []
 
 
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [on(n) for n in PAGES])
 def test_tab_reaches_every_control_with_a_visible_focus_ring(on_a_desktop, name):
     keyboard = on_a_desktop[name]["keyboard"]
     reached = {f["key"] for f in keyboard["focused"] if f["key"]}
@@ -260,13 +285,14 @@ def test_tab_reaches_every_control_with_a_visible_focus_ring(on_a_desktop, name)
     assert no_ring == [], f"{len(no_ring)} elements show no focus ring"
 
 
-def test_the_chapters_have_every_kind_of_control(on_a_desktop):
-    kinds = {c.rsplit(" ", 1)[0] for name in CHAPTERS for c in on_a_desktop[name]["keyboard"]["controls"]}
+@pytest.mark.parametrize("name", [on(n) for n in CHAPTERS])
+def test_each_chapter_has_every_kind_of_control(on_a_desktop, name):
+    kinds = {c.rsplit(" ", 1)[0] for c in on_a_desktop[name]["keyboard"]["controls"]}
     assert kinds == {"search", "colour mode", "launch buttons", "hidden cell", "solution"}
 
 
 @pytest.mark.parametrize("zoom", ZOOMS)
-@pytest.mark.parametrize("name", PAGES)
+@pytest.mark.parametrize("name", [on(n) for n in PAGES])
 def test_no_sideways_scrolling_at_200_percent_zoom_or_320_px(on_a_desktop, name, zoom):
     w = on_a_desktop[name][zoom]
     assert w["viewport"] <= ZOOMS[zoom][0], w
