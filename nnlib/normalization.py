@@ -237,14 +237,13 @@ class LayerNorm(_Normalisation):
         r"""Store ``dgamma``, ``dbeta``; return :math:`\partial \mathcal L/\partial X` (or None)."""
         dY = self._check_dY(dY)
         x_hat, inv_std = self._cache
-        batch, n = tuple(range(dY.ndim - 1)), self.n_features
-        dY_x_hat = dY * x_hat                                  # (..., n): for dgamma and the mean of g x_hat
-        self.dgamma[...] = _sum(dY_x_hat, axes=batch).reshape(-1)
+        batch, row, n = tuple(range(dY.ndim - 1)), (dY.ndim - 1,), self.n_features
+        self.dgamma[...] = _sum(dY, x_hat, axes=batch).reshape(-1)
         self.dbeta[...] = _sum(dY, axes=batch).reshape(-1)
         if not need_input_grad:
             return None
-        g_mean, gx_mean = (dY @ self.gamma)[..., None] / n, (dY_x_hat @ self.gamma)[..., None] / n  # (..., 1)
-        return _standardise_backward(dY * self.gamma, x_hat, inv_std, g_mean, gx_mean)
+        g = dY * self.gamma                                    # (..., n); its row means are (..., 1)
+        return _standardise_backward(g, x_hat, inv_std, _sum(g, axes=row) / n, _sum(g, x_hat, axes=row) / n)
 
     def __repr__(self):
         return f"LayerNorm({self.n_features}, eps={self.eps})"
