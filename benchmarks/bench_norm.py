@@ -8,6 +8,11 @@ contenders alternating in blocks (as ``best_times`` of bench_conv.py) so that a 
 neighbour slows them alike; what matters is the printed *ratio* nnlib/torch, measured
 in the same run.
 
+Threads: one by default, for NumPy's BLAS and for torch alike (``--threads`` to change it).
+NumPy's element-wise operations and ``einsum``, which are all of nnlib's normalisation,
+run on one core whatever the setting, while torch's kernels use every thread they are
+given: with two threads the comparison is one core against two.
+
 One "pass" is a forward pass in training mode (batch statistics, running statistics
 updated) and a backward pass that computes dgamma, dbeta and dX.
 
@@ -189,7 +194,9 @@ def run_training(repeats, epochs=2, batch_size=32, lr=0.05, clock=time.perf_coun
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30, help="repeats of each contender (best of N)")
-    parser.add_argument("--threads", type=int, default=os.cpu_count(), help="threads for BLAS and torch")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="threads for BLAS and torch (default 1: NumPy's element-wise operations and einsum "
+                             "run on one core whatever this says, so 1 compares the implementations)")
     parser.add_argument("--cpu", action="store_true", help="CPU time (time.process_time) instead of wall clock")
     parser.add_argument("--before", metavar="TREE", help="also time the layers of nnlib in source tree TREE")
     parser.add_argument("--no-training", action="store_true", help="skip the residual-network row")
