@@ -13,11 +13,12 @@ with the bars means over the same :math:`N` values. Batch normalisation takes
 them over the batch (per feature, or per channel of an image); layer normalisation
 over the features of one example. The values and the gradients are PyTorch's
 (``nn.BatchNorm1d``/``2d``, ``nn.LayerNorm``): ``tests/test_normalization.py``
-compares them with a file of PyTorch's numbers.
-
-Checks are O(1) per call (dimensions, sizes, dtype). NaN and inf in the input
-show up in the means the layers compute anyway, which are checked (O(features)).
+compares them with a file of PyTorch's numbers. Checks are O(1) per call (dimensions, sizes, dtype);
+NaN and inf in the input show up in the means the layers compute anyway, which are checked
+(O(features)). Sums over axes are single ``einsum`` passes; new arrays are finished in place.
 """
+import math
+
 import numpy as np
 
 from ._validation import as_float_array, check_positive_int
@@ -36,33 +37,44 @@ def _check_input(X, name, dtype):
     return as_float_array(X, name, allow_nonfinite=True).astype(dtype, copy=False)
 
 
+def _sum(*arrays, axes):
+    """Sum over ``axes`` (kept, of size 1) of the product of ``arrays``: one pass, no array of products."""
+    letters = "abcdefghijklmnopqrstuvwxyz"[:arrays[0].ndim]
+    kept = "".join(c for i, c in enumerate(letters) if i not in axes)
+    total = np.einsum(",".join([letters] * len(arrays)) + "->" + kept, *arrays)
+    return total.reshape([1 if i in axes else n for i, n in enumerate(arrays[0].shape)])
+
+
 def _standardise(X, axes, eps):
     r"""``(x_hat, inv_std, mu, var)``: :math:`\hat x = (x - \mu)/\sqrt{\sigma^2 + \epsilon}` over ``axes``."""
-    mu = X.mean(axis=axes, keepdims=True)
+    N = math.prod(X.shape[i] for i in axes)         # values per mean
+    mu = _sum(X, axes=axes) / N
     if not np.all(np.isfinite(mu)):                 # O(features): NaN/inf in X reach the mean
-        raise ValueError("X must contain only finite values (no NaN or inf): a mean over "
-                         f"axes {axes} of X (shape {X.shape}) is not finite")
-    Xc = X - mu
-    var = np.mean(Xc * Xc, axis=axes, keepdims=True)   # biased: divides by N
+        raise ValueError(f"X must contain only finite values (no NaN or inf): a mean over axes {axes} of X "
+                         f"(shape {X.shape}) is not finite")
+    x_hat = X - mu                                  # x - mu, scaled in place below
+    var = _sum(x_hat, x_hat, axes=axes) / N         # biased: divides by N
     inv_std = 1 / np.sqrt(var + eps)
-    return Xc * inv_std, inv_std, mu, var
+    x_hat *= inv_std
+    return x_hat, inv_std, mu, var
 
 
-def _standardise_backward(g, x_hat, inv_std, axes):
-    r""":math:`\partial \mathcal L/\partial x = (g - \overline{g} - \hat x\,\overline{g\hat x}) / \sqrt{\sigma^2+\epsilon}`."""
-    g_mean = g.mean(axis=axes, keepdims=True)
-    gx_mean = (g * x_hat).mean(axis=axes, keepdims=True)
-    return inv_std * (g - g_mean - x_hat * gx_mean)
+def _standardise_backward(g, x_hat, scale, g_mean, gx_mean):
+    r""":math:`\partial \mathcal L/\partial x` = ``scale`` :math:`\cdot (g - \overline{g} - \hat x\,\overline{g\hat x})`, given the means."""
+    dX = x_hat * gx_mean                            # a new array, finished in place
+    np.subtract(g, dX, out=dX)
+    dX -= g_mean
+    dX *= scale
+    return dX
 
 
 class _Normalisation:
     """What both layers share: ``gamma``, ``beta``, their gradients, the parameter lists."""
 
-    def __init__(self, n_features, eps, dtype):
+    def __init__(self, n_features, *, eps=1e-5, dtype=np.float64):
         self.n_features = check_positive_int(n_features, "n_features")
         self.eps, self.dtype = _check_float(eps, "eps", 0.0, np.inf), _check_dtype(dtype)
-        self.gamma = np.ones(self.n_features, dtype=self.dtype)
-        self.beta = np.zeros(self.n_features, dtype=self.dtype)
+        self.gamma, self.beta = np.ones(self.n_features, self.dtype), np.zeros(self.n_features, self.dtype)
         self.dgamma, self.dbeta = np.zeros_like(self.gamma), np.zeros_like(self.beta)
         self._cache = None
 
@@ -100,7 +112,9 @@ class BatchNorm(_Normalisation):
               \hat\sigma^2 \leftarrow (1 - \rho)\hat\sigma^2 + \rho\,\tfrac{N}{N - 1}\sigma_B^2
 
     and :math:`\partial \mathcal L/\partial x = (g - \overline{g} - \hat x\,\overline{g \hat x})/\sqrt{\sigma_B^2 + \epsilon}`
-    with :math:`g = \gamma\, \partial \mathcal L/\partial y`. In evaluation mode
+    with :math:`g = \gamma\, \partial \mathcal L/\partial y`; :math:`\gamma` is the same for the
+    :math:`N` values, so it leaves the bracket, whose means are then :math:`\partial \mathcal L/\partial\beta / N`
+    and :math:`\partial \mathcal L/\partial\gamma / N` (below). In evaluation mode
     (``training = False``) it is the affine map :math:`y = \gamma (x - \hat\mu)/\sqrt{\hat\sigma^2 + \epsilon} + \beta`,
     whose gradient is :math:`\gamma\,\partial \mathcal L/\partial y / \sqrt{\hat\sigma^2 + \epsilon}`.
     Both modes: :math:`\partial \mathcal L/\partial\gamma = \sum \hat x\,\partial \mathcal L/\partial y`,
@@ -131,10 +145,9 @@ class BatchNorm(_Normalisation):
     """
 
     def __init__(self, n_features, *, eps=1e-5, momentum=0.1, dtype=np.float64):
-        super().__init__(n_features, eps, dtype)
+        super().__init__(n_features, eps=eps, dtype=dtype)
         self.momentum = _check_float(momentum, "momentum", 0.0, 1.0)
-        self.running_mean = np.zeros(self.n_features, dtype=self.dtype)
-        self.running_var = np.ones(self.n_features, dtype=self.dtype)
+        self.running_mean, self.running_var = np.zeros(self.n_features, self.dtype), np.ones(self.n_features, self.dtype)
         self.training = True
 
     def _axes(self, X, name):
@@ -155,28 +168,29 @@ class BatchNorm(_Normalisation):
                                  f"{X.shape} (a batch of 1 has no batch variance; set training = False)")
             x_hat, inv_std, mu, var = _standardise(X, axes, self.eps)
             rho = self.momentum
-            self.running_mean *= 1 - rho
-            self.running_mean += rho * mu.reshape(-1)
-            self.running_var *= 1 - rho
-            self.running_var += rho * N / (N - 1) * var.reshape(-1)
+            self.running_mean[...] = self.running_mean * (1 - rho) + rho * mu.reshape(-1)
+            self.running_var[...] = self.running_var * (1 - rho) + rho * N / (N - 1) * var.reshape(-1)
         else:
             inv_std = (1 / np.sqrt(self.running_var + self.eps)).reshape(stats)
-            x_hat = (X - self.running_mean.reshape(stats)) * inv_std
+            x_hat = X - self.running_mean.reshape(stats)
+            x_hat *= inv_std
         self._cache = (x_hat, inv_std, axes, self.training)
-        return self.gamma.reshape(stats) * x_hat + self.beta.reshape(stats)
+        Y = x_hat * self.gamma.reshape(stats)                  # then + beta, in place
+        return np.add(Y, self.beta.reshape(stats), out=Y)
 
     def backward(self, dY, need_input_grad=True):
         r"""Store ``dgamma``, ``dbeta``; return :math:`\partial \mathcal L/\partial X` of the last forward's mode (or None)."""
         dY = self._check_dY(dY)
         x_hat, inv_std, axes, training = self._cache
-        self.dgamma[...] = (dY * x_hat).sum(axis=axes)
-        self.dbeta[...] = dY.sum(axis=axes)
+        dgamma, dbeta = _sum(dY, x_hat, axes=axes), _sum(dY, axes=axes)   # (1, n) or (1, C, 1, 1)
+        self.dgamma[...], self.dbeta[...] = dgamma.reshape(-1), dbeta.reshape(-1)
         if not need_input_grad:
             return None
-        g = dY * self.gamma.reshape(inv_std.shape)
+        scale = self.gamma.reshape(inv_std.shape) * inv_std     # gamma / sqrt(var + eps), per feature
         if not training:                                       # an affine map of X
-            return g * inv_std
-        return _standardise_backward(g, x_hat, inv_std, axes)
+            return dY * scale
+        N = dY.size // self.n_features                         # gamma is out of the bracket, in scale
+        return _standardise_backward(dY, x_hat, scale, dbeta / N, dgamma / N)
 
     def __repr__(self):
         return f"BatchNorm({self.n_features}, eps={self.eps}, momentum={self.momentum}, training={self.training})"
@@ -209,28 +223,27 @@ class LayerNorm(_Normalisation):
         Dtype of ``gamma`` and ``beta``; input is cast to it.
     """
 
-    def __init__(self, n_features, *, eps=1e-5, dtype=np.float64):
-        super().__init__(n_features, eps, dtype)
-
     def forward(self, X):
         r""":math:`\gamma \hat x + \beta`, each row (last axis) standardised by its own mean and variance."""
         X = _check_input(X, "X", self.dtype)
         if X.ndim < 1 or X.shape[-1] != self.n_features:
             raise ValueError(f"X must have shape (..., {self.n_features}), got {X.shape}")
-        x_hat, inv_std, _, _ = _standardise(X, -1, self.eps)
+        x_hat, inv_std, _, _ = _standardise(X, (X.ndim - 1,), self.eps)
         self._cache = (x_hat, inv_std)
-        return self.gamma * x_hat + self.beta
+        Y = x_hat * self.gamma                                 # then + beta, in place
+        return np.add(Y, self.beta, out=Y)
 
     def backward(self, dY, need_input_grad=True):
         r"""Store ``dgamma``, ``dbeta``; return :math:`\partial \mathcal L/\partial X` (or None)."""
         dY = self._check_dY(dY)
         x_hat, inv_std = self._cache
-        batch_axes = tuple(range(dY.ndim - 1))
-        self.dgamma[...] = (dY * x_hat).sum(axis=batch_axes)
-        self.dbeta[...] = dY.sum(axis=batch_axes)
+        batch, row, n = tuple(range(dY.ndim - 1)), (dY.ndim - 1,), self.n_features
+        self.dgamma[...] = _sum(dY, x_hat, axes=batch).reshape(-1)
+        self.dbeta[...] = _sum(dY, axes=batch).reshape(-1)
         if not need_input_grad:
             return None
-        return _standardise_backward(dY * self.gamma, x_hat, inv_std, -1)
+        g = dY * self.gamma                                    # (..., n); its row means are (..., 1)
+        return _standardise_backward(g, x_hat, inv_std, _sum(g, axes=row) / n, _sum(g, x_hat, axes=row) / n)
 
     def __repr__(self):
         return f"LayerNorm({self.n_features}, eps={self.eps})"

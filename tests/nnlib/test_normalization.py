@@ -12,7 +12,7 @@ import sympy as sp
 from oracles import assert_no_fp_issue
 
 import nnlib
-from nnlib import BatchNorm, LayerNorm
+from nnlib import BatchNorm, LayerNorm, normalization
 
 REFERENCE = np.load(Path(__file__).parent / "data" / "torch_norm_reference.npz")
 TOL = dict(rtol=1e-10, atol=1e-10)
@@ -75,6 +75,39 @@ def test_standardisation_and_its_gradient_match_sympy():
         np.testing.assert_allclose(dX.ravel(), expected_g[:N], rtol=1e-10, atol=1e-12)
         np.testing.assert_allclose([layer.dgamma[0], layer.dbeta[0]] if layer.n_features == 1
                                    else [layer.dgamma.sum(), layer.dbeta.sum()], expected_g[N:], rtol=1e-12)
+
+
+@pytest.mark.parametrize("shape, axes", [((6, 4), (0,)), ((6, 4), (1,)), ((2, 3, 4, 5), (0, 2, 3)),
+                                         ((2, 3, 4), (2,)), ((2, 3, 4), (0, 1)), ((5,), (0,)), ((0, 4), (0,))])
+@pytest.mark.parametrize("n_arrays", [1, 2])
+def test_sum_over_axes_is_the_sum_of_the_product(shape, axes, n_arrays):
+    """The one reduction the layers use (einsum) against NumPy's sum of the product array."""
+    rng = np.random.default_rng(9)
+    arrays = [rng.normal(size=shape) for _ in range(n_arrays)]
+    expected = np.prod(arrays, axis=0).sum(axis=axes, keepdims=True)
+    got = normalization._sum(*arrays, axes=axes)
+    assert got.shape == expected.shape
+    np.testing.assert_allclose(got, expected, rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("make, shape", [(lambda: BatchNorm(3), (5, 3)), (lambda: BatchNorm(3), (2, 3, 2, 2)),
+                                         (lambda: LayerNorm(3), (5, 3)), (lambda: LayerNorm(3), (2, 4, 3))])
+@pytest.mark.parametrize("training", [True, False])
+def test_passes_leave_their_inputs_alone_and_backward_can_repeat(make, shape, training):
+    """X and dY are the caller's: the in-place steps write only to arrays the layer made."""
+    rng = np.random.default_rng(10)
+    layer = make()
+    layer.training = training
+    X, dY = rng.normal(1, 2, shape), rng.normal(size=shape)
+    X0, dY0 = X.copy(), dY.copy()
+    Y = layer.forward(X)
+    dX = layer.backward(dY)
+    dgamma = layer.dgamma.copy()
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(dY, dY0)
+    np.testing.assert_array_equal(layer.backward(dY), dX)       # the cache is intact
+    np.testing.assert_array_equal(layer.dgamma, dgamma)
+    assert not np.shares_memory(Y, X) and not np.shares_memory(dX, dY)
 
 
 def _fd_check(layer, X, rtol=1e-7, seed=0):
