@@ -63,6 +63,44 @@ def cross_entropy_grad(probs, y):
 
 
 @validated(_softmax_inputs)
+@np.errstate(under="ignore")
+def softmax_cross_entropy_and_grad(logits, y):
+    r"""Softmax cross-entropy and its gradient with respect to the logits, from one log-softmax.
+
+    .. math:: \log P = \operatorname{log\,softmax}(Z), \qquad
+              \mathcal L = -\frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic} \log P_{ic}, \qquad
+              \frac{\partial \mathcal L}{\partial Z} = \frac{1}{m} \bigl( e^{\log P} - Y \bigr)
+
+    with :math:`\log P_{ic} = Z_{ic} - \operatorname{LSE}(\mathbf z_i)`,
+    :math:`\operatorname{LSE}(\mathbf z) = c + \log \sum_j e^{z_j - c}`, :math:`c = \max_j z_j`.
+    The loss needs the log-probabilities and its gradient the probabilities
+    :math:`P = \operatorname{softmax}(Z) = e^{\log P}`, so one log-softmax serves
+    both; training calls this function once per step. No clipping, no overflow: the
+    largest exponential inside the log-sum-exp is :math:`e^0 = 1`, and :math:`e^{\log P}`
+    may only underflow to 0, which is the right answer.
+    :func:`softmax_cross_entropy` and :func:`softmax_cross_entropy_grad` are its two halves.
+
+    Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits, shape ``(m, K)``.
+    y : array_like
+        Labels ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
+
+    Returns
+    -------
+    tuple
+        :math:`\mathcal L`, a scalar of the logits' dtype, and the gradient, shape
+        ``(m, K)``, of the logits' dtype.
+    """
+    log_p = log_softmax.unchecked(logits)                    # (m, K): log softmax(z)
+    m = logits.shape[0]
+    return -np.vdot(y, log_p) / m, (np.exp(log_p) - y) / m   # sum_ic Y_ic log p_ic; p - Y
+
+
+@validated(_softmax_inputs)
 def softmax_cross_entropy(logits, y):
     r"""Cross-entropy of :math:`\operatorname{softmax}(z)`, fused and computed from the logits.
 
@@ -70,8 +108,7 @@ def softmax_cross_entropy(logits, y):
               \bigl( \operatorname{LSE}(\mathbf z_i) - Z_{ic} \bigr), \qquad
               \operatorname{LSE}(\mathbf z) = c + \log \sum_j e^{z_j - c},\ c = \max_j z_j
 
-    No clipping, no overflow: the largest exponential is :math:`e^0 = 1`.
-
+    The first half of :func:`softmax_cross_entropy_and_grad`, which computes it.
     Derived in chapter 5, *Loss functions*.
 
     Parameters
@@ -86,7 +123,8 @@ def softmax_cross_entropy(logits, y):
     numpy.floating
         :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
-    return -np.vdot(y, log_softmax.unchecked(logits)) / logits.shape[0]  # sum_ic Y_ic log p_ic
+    loss, _ = softmax_cross_entropy_and_grad.unchecked(logits, y)
+    return loss
 
 
 @validated(_softmax_inputs)
@@ -95,6 +133,7 @@ def softmax_cross_entropy_grad(logits, y):
 
     .. math:: \frac{\partial \mathcal L}{\partial Z_{ic}} = \frac{1}{m} \bigl( \operatorname{softmax}(\mathbf z_i)_c - Y_{ic} \bigr)
 
+    The second half of :func:`softmax_cross_entropy_and_grad`, which computes it.
     Derived in chapter 5, *Loss functions*.
 
     Parameters
@@ -107,7 +146,8 @@ def softmax_cross_entropy_grad(logits, y):
     numpy.ndarray
         The gradient, shape ``(m, K)``, of ``logits``' dtype.
     """
-    return (softmax.unchecked(logits) - y) / logits.shape[0]
+    _, grad = softmax_cross_entropy_and_grad.unchecked(logits, y)
+    return grad
 
 
 def _sequence_inputs(logits, y):
@@ -122,6 +162,28 @@ def _sequence_inputs(logits, y):
         raise ValueError(f"y must be integer labels of shape {logits.shape[:2]}, got {y.dtype} {y.shape}")
     m, T, K = logits.shape
     return logits, one_hot(y.reshape(m * T), K).astype(logits.dtype).reshape(m, T, K)
+
+
+@validated(_sequence_inputs)
+def sequence_cross_entropy_and_grad(logits, y):
+    r""":func:`sequence_cross_entropy` and its gradient together: :func:`softmax_cross_entropy_and_grad`
+    of the ``m T`` positions, the gradient reshaped to ``(m, T, K)``.
+
+    Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    logits, y : array_like
+        As for :func:`sequence_cross_entropy`.
+
+    Returns
+    -------
+    tuple
+        :math:`\mathcal L`, a scalar, and the gradient, shape ``(m, T, K)``.
+    """
+    K = logits.shape[-1]
+    loss, grad = softmax_cross_entropy_and_grad.unchecked(logits.reshape(-1, K), y.reshape(-1, K))
+    return loss, grad.reshape(logits.shape)
 
 
 @validated(_sequence_inputs)
