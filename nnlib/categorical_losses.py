@@ -95,9 +95,11 @@ def softmax_cross_entropy_and_grad(logits, y):
         :math:`\mathcal L`, a scalar of the logits' dtype, and the gradient, shape
         ``(m, K)``, of the logits' dtype.
     """
-    log_p = log_softmax.unchecked(logits)                    # (m, K): log softmax(z)
+    log_p = log_softmax.unchecked(logits)            # (m, K): log p_ic
     m = logits.shape[0]
-    return -np.vdot(y, log_p) / m, (np.exp(log_p) - y) / m   # sum_ic Y_ic log p_ic; p - Y
+    loss = -np.vdot(y, log_p) / m                    # -(1/m) sum_ic Y_ic log p_ic
+    grad = (np.exp(log_p) - y) / m                   # (p - Y) / m with p = e^(log p)
+    return loss, grad
 
 
 @validated(_softmax_inputs)
