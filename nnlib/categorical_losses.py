@@ -4,7 +4,10 @@ Derived in chapter 5, *Loss functions* (the per-position form in chapter 9,
 *Recurrent networks*), with the conventions of :mod:`nnlib.losses`, which
 re-exports every name here: prediction first, target second; the mean over the
 batch; ``*_grad`` is the gradient with respect to the first argument. Labels are
-integers ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
+integers ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex. The softmax
+cross-entropies are computed by ``*_and_grad``, which returns the value and the
+gradient from one log-softmax (what training calls, once per step); the value and
+gradient functions return its two halves.
 """
 import numpy as np
 
