@@ -14,7 +14,7 @@ import numpy as np
 from ._loss_inputs import _categorical_inputs, _clip, _prediction, _softmax_inputs
 from .labels import one_hot
 from ._validation import as_float_array, validated
-from .softmax_functions import log_softmax, softmax
+from .softmax_functions import log_softmax
 
 
 @validated(_categorical_inputs)
@@ -171,10 +171,11 @@ def _sequence_inputs(logits, y):
 
 @validated(_sequence_inputs)
 def sequence_cross_entropy_and_grad(logits, y):
-    r""":func:`sequence_cross_entropy` and its gradient together: :func:`softmax_cross_entropy_and_grad`
-    of the ``m T`` positions, the gradient reshaped to ``(m, T, K)``.
+    r"""Sequence cross-entropy and its gradient together, from one log-softmax.
 
-    Derived in chapter 9, *Recurrent networks*.
+    :func:`softmax_cross_entropy_and_grad` of the ``m T`` positions, the gradient
+    reshaped to ``(m, T, K)``: the value of :func:`sequence_cross_entropy` and of
+    :func:`sequence_cross_entropy_grad`. Derived in chapter 9, *Recurrent networks*.
 
     Parameters
     ----------
