@@ -38,8 +38,10 @@ from .losses import (
     mse_grad,
     one_hot,
     sequence_cross_entropy,
+    sequence_cross_entropy_and_grad,
     sequence_cross_entropy_grad,
     softmax_cross_entropy,
+    softmax_cross_entropy_and_grad,
     softmax_cross_entropy_grad,
 )
 from .mlp import MLPClassifier, MLPRegressor
@@ -114,6 +116,7 @@ __all__ = [
     "sigmoid_grad",
     "softmax",
     "softmax_cross_entropy",
+    "softmax_cross_entropy_and_grad",
     "softmax_cross_entropy_grad",
     "softmax_jacobian",
     "softmax_jvp",
@@ -145,6 +148,7 @@ __all__ = [
     "clip_grad_norm",
     "orthogonal",
     "sequence_cross_entropy",
+    "sequence_cross_entropy_and_grad",
     "sequence_cross_entropy_grad",
     "softmax_with_temperature",
     "book_text",

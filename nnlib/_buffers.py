@@ -97,6 +97,8 @@ def layers_within(obj, seen=None):
     yield obj
     for value in vars(obj).values():
         for item in (value if isinstance(value, (list, tuple)) else [value]):
+            if isinstance(item, np.ndarray):             # the common case: a layer's array
+                continue
             if callable(getattr(item, "parameters", None)) and hasattr(item, "__dict__"):
                 yield from layers_within(item, seen)
 

@@ -10,8 +10,10 @@ from ._buffers import layers_within
 from ._validation import as_float_array
 from .categorical_losses import (
     sequence_cross_entropy,
+    sequence_cross_entropy_and_grad,
     sequence_cross_entropy_grad,
     softmax_cross_entropy,
+    softmax_cross_entropy_and_grad,
     softmax_cross_entropy_grad,
 )
 from .layers import Sequential
@@ -24,6 +26,26 @@ LOSSES = {
                                          binary_cross_entropy_with_logits_grad),
     "mse": (mse, mse_grad),
     "sequence_cross_entropy": (sequence_cross_entropy, sequence_cross_entropy_grad),
+}
+
+
+def _both(loss, loss_grad):
+    """``loss`` and ``loss_grad`` as one function of (prediction, target) returning both
+    (unchecked), for a loss whose value and gradient share no step."""
+    value, grad = loss.unchecked, loss_grad.unchecked
+
+    def loss_and_grad(out, Y):
+        return value(out, Y), grad(out, Y)
+    return loss_and_grad
+
+
+#: name -> loss_and_grad(out, Y), the (value, gradient) that :func:`~nnlib.training.train` takes
+#: per step, unchecked: the softmax cross-entropies compute both from one log-softmax.
+LOSS_AND_GRAD = {
+    "softmax_cross_entropy": softmax_cross_entropy_and_grad.unchecked,
+    "binary_cross_entropy_with_logits": _both(*LOSSES["binary_cross_entropy_with_logits"]),
+    "mse": _both(*LOSSES["mse"]),
+    "sequence_cross_entropy": sequence_cross_entropy_and_grad.unchecked,
 }
 #: The losses with class labels: for these :class:`~nnlib.training.History` records an accuracy.
 CLASSIFICATION_LOSSES = ("softmax_cross_entropy", "binary_cross_entropy_with_logits",

@@ -4,14 +4,17 @@ Derived in chapter 5, *Loss functions* (the per-position form in chapter 9,
 *Recurrent networks*), with the conventions of :mod:`nnlib.losses`, which
 re-exports every name here: prediction first, target second; the mean over the
 batch; ``*_grad`` is the gradient with respect to the first argument. Labels are
-integers ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
+integers ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex. The softmax
+cross-entropies are computed by ``*_and_grad``, which returns the value and the
+gradient from one log-softmax (what training calls, once per step); the value and
+gradient functions return its two halves.
 """
 import numpy as np
 
 from ._loss_inputs import _categorical_inputs, _clip, _prediction, _softmax_inputs
 from .labels import one_hot
 from ._validation import as_float_array, validated
-from .softmax_functions import log_softmax, softmax
+from .softmax_functions import log_softmax
 
 
 @validated(_categorical_inputs)
@@ -63,6 +66,46 @@ def cross_entropy_grad(probs, y):
 
 
 @validated(_softmax_inputs)
+@np.errstate(under="ignore")
+def softmax_cross_entropy_and_grad(logits, y):
+    r"""Softmax cross-entropy and its gradient with respect to the logits, from one log-softmax.
+
+    .. math:: \log P = \operatorname{log\,softmax}(Z), \qquad
+              \mathcal L = -\frac{1}{m} \sum_{i=1}^{m} \sum_{c=1}^{K} Y_{ic} \log P_{ic}, \qquad
+              \frac{\partial \mathcal L}{\partial Z} = \frac{1}{m} \bigl( e^{\log P} - Y \bigr)
+
+    with :math:`\log P_{ic} = Z_{ic} - \operatorname{LSE}(\mathbf z_i)`,
+    :math:`\operatorname{LSE}(\mathbf z) = c + \log \sum_j e^{z_j - c}`, :math:`c = \max_j z_j`.
+    The loss needs the log-probabilities and its gradient the probabilities
+    :math:`P = \operatorname{softmax}(Z) = e^{\log P}`, so one log-softmax serves
+    both; training calls this function once per step. No clipping, no overflow: the
+    largest exponential inside the log-sum-exp is :math:`e^0 = 1`, and :math:`e^{\log P}`
+    may only underflow to 0, which is the right answer.
+    :func:`softmax_cross_entropy` and :func:`softmax_cross_entropy_grad` are its two halves.
+
+    Derived in chapter 5, *Loss functions*.
+
+    Parameters
+    ----------
+    logits : array_like
+        Logits, shape ``(m, K)``.
+    y : array_like
+        Labels ``(m,)`` in ``[0, K)`` or rows ``(m, K)`` on the simplex.
+
+    Returns
+    -------
+    tuple
+        :math:`\mathcal L`, a scalar of the logits' dtype, and the gradient, shape
+        ``(m, K)``, of the logits' dtype.
+    """
+    log_p = log_softmax.unchecked(logits)            # (m, K): log p_ic
+    m = logits.shape[0]
+    loss = -np.vdot(y, log_p) / m                    # -(1/m) sum_ic Y_ic log p_ic
+    grad = (np.exp(log_p) - y) / m                   # (p - Y) / m with p = e^(log p)
+    return loss, grad
+
+
+@validated(_softmax_inputs)
 def softmax_cross_entropy(logits, y):
     r"""Cross-entropy of :math:`\operatorname{softmax}(z)`, fused and computed from the logits.
 
@@ -70,8 +113,7 @@ def softmax_cross_entropy(logits, y):
               \bigl( \operatorname{LSE}(\mathbf z_i) - Z_{ic} \bigr), \qquad
               \operatorname{LSE}(\mathbf z) = c + \log \sum_j e^{z_j - c},\ c = \max_j z_j
 
-    No clipping, no overflow: the largest exponential is :math:`e^0 = 1`.
-
+    The first half of :func:`softmax_cross_entropy_and_grad`, which computes it.
     Derived in chapter 5, *Loss functions*.
 
     Parameters
@@ -86,7 +128,8 @@ def softmax_cross_entropy(logits, y):
     numpy.floating
         :math:`\mathcal L`, a scalar of the prediction's dtype.
     """
-    return -np.vdot(y, log_softmax.unchecked(logits)) / logits.shape[0]  # sum_ic Y_ic log p_ic
+    loss, _ = softmax_cross_entropy_and_grad.unchecked(logits, y)
+    return loss
 
 
 @validated(_softmax_inputs)
@@ -95,6 +138,7 @@ def softmax_cross_entropy_grad(logits, y):
 
     .. math:: \frac{\partial \mathcal L}{\partial Z_{ic}} = \frac{1}{m} \bigl( \operatorname{softmax}(\mathbf z_i)_c - Y_{ic} \bigr)
 
+    The second half of :func:`softmax_cross_entropy_and_grad`, which computes it.
     Derived in chapter 5, *Loss functions*.
 
     Parameters
@@ -107,7 +151,8 @@ def softmax_cross_entropy_grad(logits, y):
     numpy.ndarray
         The gradient, shape ``(m, K)``, of ``logits``' dtype.
     """
-    return (softmax.unchecked(logits) - y) / logits.shape[0]
+    _, grad = softmax_cross_entropy_and_grad.unchecked(logits, y)
+    return grad
 
 
 def _sequence_inputs(logits, y):
@@ -122,6 +167,29 @@ def _sequence_inputs(logits, y):
         raise ValueError(f"y must be integer labels of shape {logits.shape[:2]}, got {y.dtype} {y.shape}")
     m, T, K = logits.shape
     return logits, one_hot(y.reshape(m * T), K).astype(logits.dtype).reshape(m, T, K)
+
+
+@validated(_sequence_inputs)
+def sequence_cross_entropy_and_grad(logits, y):
+    r"""Sequence cross-entropy and its gradient together, from one log-softmax.
+
+    :func:`softmax_cross_entropy_and_grad` of the ``m T`` positions, the gradient
+    reshaped to ``(m, T, K)``: the value of :func:`sequence_cross_entropy` and of
+    :func:`sequence_cross_entropy_grad`. Derived in chapter 9, *Recurrent networks*.
+
+    Parameters
+    ----------
+    logits, y : array_like
+        As for :func:`sequence_cross_entropy`.
+
+    Returns
+    -------
+    tuple
+        :math:`\mathcal L`, a scalar, and the gradient, shape ``(m, T, K)``.
+    """
+    K = logits.shape[-1]
+    loss, grad = softmax_cross_entropy_and_grad.unchecked(logits.reshape(-1, K), y.reshape(-1, K))
+    return loss, grad.reshape(logits.shape)
 
 
 @validated(_sequence_inputs)

@@ -33,8 +33,10 @@ from .categorical_losses import (  # noqa: F401 (nnlib.losses holds every loss o
     cross_entropy,
     cross_entropy_grad,
     sequence_cross_entropy,
+    sequence_cross_entropy_and_grad,
     sequence_cross_entropy_grad,
     softmax_cross_entropy,
+    softmax_cross_entropy_and_grad,
     softmax_cross_entropy_grad,
 )
 

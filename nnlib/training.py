@@ -24,6 +24,7 @@ import numpy as np
 
 from ._training_checks import (  # noqa: F401 (LOSSES, CLASSIFICATION_LOSSES: public names)
     CLASSIFICATION_LOSSES,
+    LOSS_AND_GRAD,
     LOSSES,
     check_data,
     check_loss,
@@ -114,7 +115,7 @@ def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, 
     for name, f in (("grad_hook", grad_hook), ("callback", callback)):
         if f is not None and not callable(f):
             raise TypeError(f"{name} must be None or callable, got {type(f).__name__}")
-    loss_fn, loss_grad = (f.unchecked for f in LOSSES[loss])   # the data is checked
+    loss_and_grad = LOSS_AND_GRAD[loss]             # unchecked: the data is checked
     params, grads = model.parameters(), model.gradients()
     history, m = History(), len(X)
     for epoch in range(epochs):
@@ -125,10 +126,11 @@ def train(model, X, y, *, loss, optimizer, epochs, batch_size, rng, X_val=None, 
         for start in range(0, m, batch_size):
             stop = min(start + batch_size, m)                    # the mini-batch B
             out, Y_B = model.forward(X[order[start:stop]]), Y_order[start:stop]  # forward pass
-            total += float(loss_fn(out, Y_B)) * (stop - start)   # loss before the step
+            value, d_out = loss_and_grad(out, Y_B)               # loss and dL/d(out)
+            total += float(value) * (stop - start)               # loss before the step
             if labels is not None:
                 correct += _n_correct(out, labels_order[start:stop])
-            model.backward(loss_grad(out, Y_B))                  # dL/dtheta -> grads
+            model.backward(d_out)                                # dL/dtheta -> grads
             if grad_hook is not None:
                 grad_hook(params, grads, stop - start)
             if clip is not None:

@@ -374,3 +374,41 @@ def test_categorical_losses_need_2d_predictions(name, which):
 def test_one_hot_bad_input(y, n_classes, error, match):
     with pytest.raises(error, match=rf"\b{match}\b"):
         one_hot(y, n_classes)
+
+
+# ------------------------------------------------------------ value and gradient from one log-softmax
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("one_hot_rows", [False, True])
+@pytest.mark.parametrize("shape", [(1, 3), (7, 4), (300, 10)])
+def test_softmax_cross_entropy_and_grad_returns_exactly_its_two_halves(shape, one_hot_rows, dtype):
+    logits, labels = make_case("softmax_ce", shape, seed=3, dtype=dtype)
+    y = one_hot(labels, shape[1]) if one_hot_rows else labels
+    value, grad = nnlib.softmax_cross_entropy_and_grad(logits, y)
+    assert value == softmax_cross_entropy(logits, y) and value.dtype == dtype
+    np.testing.assert_array_equal(grad, softmax_cross_entropy_grad(logits, y))
+    assert grad.dtype == dtype and grad.shape == shape
+
+
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_softmax_cross_entropy_and_grad_is_warning_free_at_the_extremes(dtype):
+    pred, y = EXTREME_CASES["softmax_ce"]
+    for which in (0, 1):                      # each half under errstate(all="raise"), finite
+        out = assert_no_fp_issue(lambda *a: nnlib.softmax_cross_entropy_and_grad(*a)[which], pred.astype(dtype), y)
+        assert out.dtype == dtype
+
+
+def test_softmax_cross_entropy_and_grad_checks_its_input():
+    with pytest.raises(ValueError, match=r"\blogits\b"):
+        nnlib.softmax_cross_entropy_and_grad(np.array([[np.nan, 0.0]]), [0])
+    with pytest.raises(ValueError, match=r"\by\b"):
+        nnlib.softmax_cross_entropy_and_grad(np.zeros((2, 3)), [0, 3])
+
+
+def test_sequence_cross_entropy_and_grad_returns_exactly_its_two_halves():
+    rng = np.random.default_rng(5)
+    logits, y = rng.normal(size=(3, 4, 5)), rng.integers(0, 5, size=(3, 4))
+    value, grad = nnlib.sequence_cross_entropy_and_grad(logits, y)
+    assert value == nnlib.sequence_cross_entropy(logits, y)
+    np.testing.assert_array_equal(grad, nnlib.sequence_cross_entropy_grad(logits, y))
+    with pytest.raises(ValueError, match=r"\by\b"):
+        nnlib.sequence_cross_entropy_and_grad(logits, y[:, :3])

@@ -181,6 +181,25 @@ def test_the_loop_runs_the_public_formulas():
         assert callable(loss_fn.unchecked) and callable(loss_grad.unchecked)
 
 
+@pytest.mark.parametrize("loss", list(LOSSES))
+def test_the_loss_and_gradient_train_takes_are_the_public_pair(loss):
+    """train's one call per step returns exactly the public value and gradient."""
+    from nnlib import losses
+    from nnlib.training import LOSS_AND_GRAD
+
+    if loss in ("softmax_cross_entropy", "sequence_cross_entropy"):    # one log-softmax for both
+        assert LOSS_AND_GRAD[loss] is getattr(losses, loss + "_and_grad").unchecked
+    rng = np.random.default_rng(2)
+    out = rng.normal(size=(6, 4, 3) if loss == "sequence_cross_entropy" else (6, 3))
+    if loss in ("softmax_cross_entropy", "sequence_cross_entropy"):
+        Y = np.eye(3)[rng.integers(0, 3, size=out.shape[:-1])]
+    else:
+        Y = rng.uniform(size=out.shape)
+    value, grad = LOSS_AND_GRAD[loss](out, Y)
+    assert value == LOSSES[loss][0](out, Y)
+    np.testing.assert_array_equal(grad, LOSSES[loss][1](out, Y))
+
+
 def test_clip_caps_every_step_and_equals_clipping_by_hand():
     model, X, y = problem("mse", seed=6)
     twin, _, _ = problem("mse", seed=6)
