@@ -191,4 +191,8 @@ SOLUTIONS = {
                          shift=lambda b, mu, gamma, v, eps, beta: (b - mu) * gamma / np.sqrt(v + eps) + beta),
     "ex-deep-paths": dict(n_paths=lambda L, k: math.comb(int(L), int(k)), mean_length=lambda L: L / 2,
                           fraction=sum(math.comb(54, k) for k in range(19, 36)) / 2**54),
+    "ex-att-variance": dict(variance=lambda d, s2: d * s2**2, scale=lambda d, s2: 1 / (s2 * np.sqrt(d)), std_64=8.0),
+    "ex-att-params": dict(mha=lambda d, h: 4 * d**2 + 4 * d,
+                          block=lambda d, h, dff: 4 * d**2 + 2 * d * dff + 9 * d + dff, gpt2_blocks=85_054_464),
+    "ex-att-crossover": dict(T_attention=lambda d: 2 * d, T_block=lambda d: 6 * d, fraction=1024 / (6 * 768 + 1024)),
 }

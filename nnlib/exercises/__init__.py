@@ -20,7 +20,7 @@ For autograders (nbgrader runs the check cells as tests): a wrong answer raises
 :class:`WrongAnswer`, an ``AssertionError``, with the message; an answer left as ``...``
 raises :class:`NotAnsweredError` (not an ``AssertionError``); a right one prints one line.
 
-Used by the exercises of chapters 1 to 11. The kit is a subpackage above the rest of nnlib:
+Used by the exercises of chapters 1 to 12. The kit is a subpackage above the rest of nnlib:
 it uses nnlib's layers and functions to check answers, and nothing in nnlib imports it
 (``import nnlib`` does not load it). Its private modules hold one concept each: the kinds of
 answer (:class:`Number`, :class:`Array`, :class:`Expression`, :class:`Choice`,

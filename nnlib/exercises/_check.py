@@ -1,4 +1,4 @@
-"""``check(label, name=value, ...)``: the check cell of a self-checking exercise (chapters 1 to 11).
+"""``check(label, name=value, ...)``: the check cell of a self-checking exercise (chapters 1 to 12).
 
 Each part of the answer is checked by its kind against its fingerprint; the message of a
 wrong answer lists every wrong part and says where it is off, never what the answer is.

@@ -1,4 +1,4 @@
-"""Answers that are one of a few named options, or a set of them (chapters 1 to 11).
+"""Answers that are one of a few named options, or a set of them (chapters 1 to 12).
 
 The option is normalised (case, spaces, order of a set) and fingerprinted as a whole, so a
 wrong choice is only told that it is wrong: a hint would give the answer away.

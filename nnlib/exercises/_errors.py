@@ -1,4 +1,4 @@
-"""The two ways an answer to a self-checking exercise is not right yet (chapters 1 to 11).
+"""The two ways an answer to a self-checking exercise is not right yet (chapters 1 to 12).
 
 A part left as the template's ``...`` raises :class:`NotAnsweredError`; a wrong part raises
 :class:`WrongAnswer`, an ``AssertionError``, so that an autograder (nbgrader runs the check

@@ -1,4 +1,4 @@
-"""One self-checking exercise of chapters 1 to 11: its chapter, title, parts and points."""
+"""One self-checking exercise of chapters 1 to 12: its chapter, title, parts and points."""
 from dataclasses import dataclass
 
 

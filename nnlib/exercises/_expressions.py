@@ -1,4 +1,4 @@
-"""Answers that are formulas, fingerprinted by their values at fixed points (chapters 1 to 11).
+"""Answers that are formulas, fingerprinted by their values at fixed points (chapters 1 to 12).
 
 A formula is a SymPy expression in the exercise's symbols or a Python function of the named
 variables (``lambda eps: ...``). It is evaluated at a few fixed points, and each value is

@@ -5,7 +5,7 @@ reference answers, which live outside the package (``tests/exercise_solutions.py
 them as the data file ``fingerprints.json`` beside this module. :func:`fingerprints` reads that
 file with ``importlib.resources`` (so it is found in an installed wheel, in an editable install
 and in a checkout that is merely on ``sys.path``, as on a JupyterHub), once, when the first
-answer is checked. Used by the exercises of chapters 1 to 11.
+answer is checked. Used by the exercises of chapters 1 to 12.
 """
 import functools
 import importlib.resources

@@ -1,4 +1,4 @@
-"""Answers that are functions, and the helpers their checkers share (chapters 1 to 11).
+"""Answers that are functions, and the helpers their checkers share (chapters 1 to 12).
 
 A function (or an object such as a network) has no fingerprint: a checker calls it on random
 inputs and compares the result with nnlib, with finite differences or with a property that

@@ -3,7 +3,7 @@
 The kit holds no plain answer: a number is stored as the hash of the bin it falls in (its
 value rounded to the tolerance), together with the hashes of its sign and of its order of
 magnitude, so that a wrong answer can be told where it is off without being told the answer.
-Used by the kinds of answer (:mod:`nnlib.exercises`) of chapters 1 to 11.
+Used by the kinds of answer (:mod:`nnlib.exercises`) of chapters 1 to 12.
 """
 import hashlib
 import math

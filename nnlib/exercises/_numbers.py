@@ -1,4 +1,4 @@
-"""Answers that are numbers or arrays of numbers, fingerprinted bin by bin (chapters 1 to 11).
+"""Answers that are numbers or arrays of numbers, fingerprinted bin by bin (chapters 1 to 12).
 
 A number is right when it falls in the bin of the answer (its value rounded to the
 tolerance) or in a neighbouring bin, so that a value near a bin's edge is still right. An

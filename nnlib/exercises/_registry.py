@@ -1,4 +1,4 @@
-"""The self-checking exercises of chapters 1 to 11: parts, kinds, tolerances, answer templates.
+"""The self-checking exercises of chapters 1 to 12: parts, kinds, tolerances, answer templates.
 
 Keyed by the exercises' labels (which never change). Numbers, arrays, expressions and choices
 are checked against the fingerprints in ``fingerprints.json`` (no plain answer here); functions
@@ -223,5 +223,26 @@ EXERCISES = {
                               [(54, 27), (10, 3), (5, 0)]),
         "mean_length": Expression("the mean path length, a formula in L", ["L"], [(54,), (7,), (1,)]),
         "fraction": Number("the fraction of paths of length 19 to 35", tol=1e-3),
+    }),
+    # --- chapter 12 --------------------------------------------------------------------------
+    "ex-att-variance": Exercise(12, "The variance of a score", {
+        "variance": Expression("Var(q . k), a formula in d and s2", ["d", "s2"],
+                               [(64, 1.0), (16, 0.25), (3, 2.0)]),
+        "scale": Expression("the factor that makes the variance 1, a formula in d and s2", ["d", "s2"],
+                            [(64, 1.0), (16, 0.25), (3, 2.0)]),
+        "std_64": Number("the standard deviation of an unscaled score for d_k = 64", rtol=1e-6),
+    }),
+    "ex-att-params": Exercise(12, "Counting a transformer's parameters", {
+        "mha": Expression("MultiHeadAttention(d, h)'s parameters, a formula in d and h", ["d", "h"],
+                          [(8, 2), (64, 4), (768, 12)]),
+        "block": Expression("TransformerBlock(d, h, d_ff)'s parameters, a formula in d, h and dff",
+                            ["d", "h", "dff"], [(8, 2, 16), (64, 4, 256), (768, 12, 3072)]),
+        "gpt2_blocks": Number("the parameters of GPT-2 small's 12 blocks", integer=True),
+    }),
+    "ex-att-crossover": Exercise(12, "Where the quadratic term takes over", {
+        "T_attention": Expression("the T where 4 T^2 d = 8 T d^2, a formula in d", ["d"], [(64,), (768,), (5,)]),
+        "T_block": Expression("the T where the whole block's T^2 term equals the rest, a formula in d", ["d"],
+                              [(64,), (768,), (5,)]),
+        "fraction": Number("the T^2 term's share of a GPT-2 block at T = 1024", tol=1e-3),
     }),
 }

@@ -1,4 +1,4 @@
-"""The exercises of chapters 1 to 11 that have a written solution only, and why they have no check.
+"""The exercises of chapters 1 to 12 that have a written solution only, and why they have no check.
 
 Proofs, derivations and open experiments: the reader compares their work with the solution
 on the website. ``tests/test_exercises.py`` checks that every exercise of the book is either
@@ -24,4 +24,7 @@ WRITTEN = {
     "ex-reg-dropout-l2": "a proof; the identity is stated in the exercise",
     "ex-deep-scale": "a proof (scale invariance, the weight-norm equilibrium)",
     "ex-deep-ln-grad": "a derivation; the identities are stated in the exercise",
+    "ex-att-backward": "a derivation; the result is stated in the text (the backward pass of attention)",
+    "ex-att-rotation": "a proof (the rotation property and its consequence for dot products)",
+    "ex-att-permutation": "a proof about permutations and masks, and an open training experiment",
 }

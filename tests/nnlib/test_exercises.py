@@ -128,6 +128,10 @@ WRONG = [
     ("ex-deep-bn-bias", dict(redundant=128), r"redundant is wrong"),
     ("ex-deep-fold", dict(scale=lambda gamma, v, eps: gamma / (v + eps)), r"scale differs"),
     ("ex-deep-paths", dict(fraction=0.95), r"fraction is wrong"),
+    ("ex-att-variance", dict(variance=lambda d, s2: d * s2), r"variance differs"),
+    ("ex-att-params", dict(mha=lambda d, h: 4 * d**2 + 4 * d * h), r"mha differs"),
+    ("ex-att-params", dict(gpt2_blocks=85_054_464 * 2), r"gpt2_blocks is wrong"),
+    ("ex-att-crossover", dict(T_block=lambda d: 2 * d), r"T_block differs"),
 ]
 
 
