@@ -108,7 +108,7 @@ browser: $(STAMP)
 	@if [ -z "$${CI:-}" ] && ! $(BIN)/python tests/browser/find_chromium.py >/dev/null; then \
 	  echo; echo "*** NOTE: no Chromium found: the browser test is SKIPPED. ***"; \
 	  echo "*** Install it (Debian: apt-get install chromium) to run it; CI always does. ***"; echo; fi
-	$(BIN)/python -m pytest tests/browser -m browser -q -n $(JOBS) --dist loadgroup
+	$(BIN)/python -m pytest tests/browser -m browser -q -n $(JOBS) --dist loadscope
 
 test: $(STAMP)
 	@echo "== 1/8 unit tests of nnlib ==";     $(MAKE) --no-print-directory unit

@@ -26,26 +26,6 @@ from conftest import HTML, axe_script, open_page
 pytestmark = pytest.mark.browser
 
 
-class PerPage(dict):
-    """{page: result}, each page's result computed the first time a test asks for it.
-
-    Every test of one page carries that page's xdist group (``on(page)``), and the browser
-    tests run with ``--dist loadgroup``: each page is loaded on one worker only, and the
-    pages are shared out between the workers (axe on a long chapter takes half a minute)."""
-
-    def __init__(self, compute):
-        super().__init__()
-        self.compute = compute
-
-    def __missing__(self, name):
-        self[name] = self.compute(name)
-        return self[name]
-
-
-def on(*args):
-    """pytest.param(*args) in the group of its page, the last of ``args``."""
-    return pytest.param(*args, marks=pytest.mark.xdist_group(f"page {args[-1]}"))
-
 PHONE = dict(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True,
              has_touch=True)
 
@@ -92,30 +72,6 @@ IMAGES_JS = """() => [...document.querySelectorAll('img')].map(img => ({
 FILE_NAME = re.compile(r"\.(png|svg|jpe?g|gif|webp|pdf)\b", re.IGNORECASE)
 
 
-@pytest.fixture(scope="module")
-def on_a_phone(browser, site_url):
-    """{page: (widths, images)} at 390 px, each page loaded once (after MathJax has typeset
-    it: display math is what grows widest)."""
-    assert CHAPTERS, "no chapter pages were built"
-
-    def compute(name):
-        context, page, _ = open_page(browser, f"{site_url}/{name}", **PHONE)
-        try:
-            return page.evaluate(WIDTHS_JS), page.evaluate(IMAGES_JS)
-        finally:
-            context.close()
-    return PerPage(compute)
-
-
-@pytest.mark.parametrize("name", [on(n) for n in PAGES])
-def test_no_page_scrolls_sideways_on_a_phone(on_a_phone, name):
-    w = on_a_phone[name][0]
-    assert w["viewport"] == 390, w
-    assert w["document"] <= w["viewport"] + 1, w
-    assert w["body"] <= w["viewport"] + 1, w
-    assert w["main"] <= w["mainClient"] + 1, w
-
-
 def alt_problem(src, alt):
     """Why ``alt`` does not describe the image at ``src`` (None when it does)."""
     if alt is None or not alt.strip():
@@ -134,20 +90,6 @@ def test_alt_text_check_catches_file_names():
     assert alt_problem(src, "a1b2c3.png") and alt_problem(src, "a1b2c3")
     assert alt_problem(src, "_images/other.svg")
     assert alt_problem(src, "Training loss falling from 2.3 to 0.1 over 50 epochs.") is None
-
-
-@pytest.mark.parametrize("name", [on(n) for n in CHAPTERS])
-def test_every_image_has_a_meaningful_alt_text(on_a_phone, name):
-    images = on_a_phone[name][1]
-    bad = [(img["src"], img["alt"], why) for img in images
-           if (why := alt_problem(img["src"], img["alt"]))]
-    assert bad == [], f"{len(bad)} of {len(images)} images"
-
-
-@pytest.mark.parametrize("name", [on(n) for n in CHAPTERS])
-def test_each_chapter_has_figures_to_check(on_a_phone, name):
-    figures = [img for img in on_a_phone[name][1] if "_images/" in img["src"]]
-    assert figures, "the chapter's figures were not found as <img>"
 
 
 # --- axe-core, the keyboard and zoom on a desktop window ------------------------------------
@@ -241,65 +183,9 @@ def check_page(page):
     return result
 
 
-@pytest.fixture(scope="module")
-def on_a_desktop(browser, site_url):
-    """{page: check_page(...)}, each page loaded once."""
-    def compute(name):
-        context, page, outside = open_page(browser, f"{site_url}/{name}", **DESKTOP)
-        try:
-            return dict(check_page(page), outside=list(outside))
-        finally:
-            context.close()
-    return PerPage(compute)
-
-
 def violations_report(violations):
     return "\n".join(f"{v['id']} ({v['impact']}, {len(v['nodes'])} elements): {v['help']}\n    " +
                      "\n    ".join(v["nodes"][:5]) for v in violations)
-
-
-@pytest.mark.parametrize("mode, name", [on(m, n) for n in PAGES for m in MODES])
-def test_axe_finds_no_wcag_21_aa_violation(on_a_desktop, name, mode):
-    result = on_a_desktop[name][mode]
-    violations = result["violations"]
-    assert violations == [], f"{mode} mode:\n" + violations_report(violations)
-
-
-@pytest.mark.parametrize("name", [on(n) for n in PAGES])
-def test_both_colour_modes_were_checked(on_a_desktop, name):
-    """The mode switch took effect (the page's background differs between the two modes), and
-    axe ran its rules: all of WCAG 2.1 AA in light mode, those about colour in dark mode."""
-    result = on_a_desktop[name]
-    assert result["light"]["background"] != result["dark"]["background"]
-    assert result["light"]["rules"] >= 50 and 2 <= result["dark"]["rules"] < 10
-    assert result["outside"] == []
-
-
-@pytest.mark.parametrize("name", [on(n) for n in PAGES])
-def test_tab_reaches_every_control_with_a_visible_focus_ring(on_a_desktop, name):
-    keyboard = on_a_desktop[name]["keyboard"]
-    reached = {f["key"] for f in keyboard["focused"] if f["key"]}
-    assert [c for c in keyboard["controls"] if c not in reached] == []
-    assert {c.split(" ")[0] for c in keyboard["controls"]} >= {"search", "colour"}
-    no_ring = sorted({f["name"] for f in keyboard["focused"] if not f["ring"]})
-    assert no_ring == [], f"{len(no_ring)} elements show no focus ring"
-
-
-@pytest.mark.parametrize("name", [on(n) for n in CHAPTERS])
-def test_each_chapter_has_every_kind_of_control(on_a_desktop, name):
-    kinds = {c.rsplit(" ", 1)[0] for c in on_a_desktop[name]["keyboard"]["controls"]}
-    assert kinds == {"search", "colour mode", "launch buttons", "hidden cell", "solution"}
-
-
-@pytest.mark.parametrize("zoom", ZOOMS)
-@pytest.mark.parametrize("name", [on(n) for n in PAGES])
-def test_no_sideways_scrolling_at_200_percent_zoom_or_320_px(on_a_desktop, name, zoom):
-    w = on_a_desktop[name][zoom]
-    assert w["viewport"] <= ZOOMS[zoom][0], w
-    assert w["document"] <= w["viewport"] + 1, w
-    assert w["body"] <= w["viewport"] + 1, w
-    assert w["main"] <= w["mainClient"] + 1, w
-    assert w["wide"] == [], w
 
 
 def tab_to(page, selector, limit=2000):
@@ -337,3 +223,106 @@ def test_enter_operates_each_kind_of_control(browser, site_url, kind, selector, 
         page.wait_for_function(works, arg=before, timeout=5_000)
     finally:
         context.close()
+
+
+# --- the checks of each page ------------------------------------------------------------------
+def test_the_site_has_chapter_pages():
+    assert CHAPTERS, f"no chapter pages were built in {HTML}"
+
+
+@pytest.fixture(scope="class")
+def on_a_phone(request, browser, site_url):
+    """(widths, images) of the class's page at 390 px, after MathJax has typeset it (display
+    math is what grows widest)."""
+    context, page, _ = open_page(browser, f"{site_url}/{request.cls.name}", **PHONE)
+    try:
+        return page.evaluate(WIDTHS_JS), page.evaluate(IMAGES_JS)
+    finally:
+        context.close()
+
+
+@pytest.fixture(scope="class")
+def on_a_desktop(request, browser, site_url):
+    """check_page(...) of the class's page in a 1280 px window, and the requests it made that
+    were refused (none may leave the machine)."""
+    context, page, outside = open_page(browser, f"{site_url}/{request.cls.name}", **DESKTOP)
+    try:
+        return dict(check_page(page), outside=list(outside))
+    finally:
+        context.close()
+
+
+class PageChecks:
+    """Every check of one page, on one load of it at a phone's width and one on a desktop.
+
+    The module makes a subclass of this (or of ChapterChecks) for each page of the site (at
+    the end of the file). ``make browser`` runs with ``--dist loadscope``, for which a class is
+    one unit of work: each page is loaded on one worker only, and the pages are shared out
+    between the workers (axe on a long chapter takes half a minute). The xdist_group marks of
+    ``--dist loadgroup`` would say the same, but they stopped grouping anything with pytest
+    9.2 (pytest-xdist issue #1386), and then both workers loaded every page."""
+
+    name = None  # the page, relative to the site's root
+
+    def test_no_page_scrolls_sideways_on_a_phone(self, on_a_phone):
+        w = on_a_phone[0]
+        assert w["viewport"] == 390, w
+        assert w["document"] <= w["viewport"] + 1, w
+        assert w["body"] <= w["viewport"] + 1, w
+        assert w["main"] <= w["mainClient"] + 1, w
+
+    @pytest.mark.parametrize("mode", MODES)
+    def test_axe_finds_no_wcag_21_aa_violation(self, on_a_desktop, mode):
+        violations = on_a_desktop[mode]["violations"]
+        assert violations == [], f"{mode} mode:\n" + violations_report(violations)
+
+    def test_both_colour_modes_were_checked(self, on_a_desktop):
+        """The mode switch took effect (the page's background differs between the two
+        modes), and axe ran its rules: all of WCAG 2.1 AA in light mode, those about colour in
+        dark mode."""
+        result = on_a_desktop
+        assert result["light"]["background"] != result["dark"]["background"]
+        assert result["light"]["rules"] >= 50 and 2 <= result["dark"]["rules"] < 10
+        assert result["outside"] == []
+
+    def test_tab_reaches_every_control_with_a_visible_focus_ring(self, on_a_desktop):
+        keyboard = on_a_desktop["keyboard"]
+        reached = {f["key"] for f in keyboard["focused"] if f["key"]}
+        assert [c for c in keyboard["controls"] if c not in reached] == []
+        assert {c.split(" ")[0] for c in keyboard["controls"]} >= {"search", "colour"}
+        no_ring = sorted({f["name"] for f in keyboard["focused"] if not f["ring"]})
+        assert no_ring == [], f"{len(no_ring)} elements show no focus ring"
+
+    @pytest.mark.parametrize("zoom", ZOOMS)
+    def test_no_sideways_scrolling_at_200_percent_zoom_or_320_px(self, on_a_desktop, zoom):
+        w = on_a_desktop[zoom]
+        assert w["viewport"] <= ZOOMS[zoom][0], w
+        assert w["document"] <= w["viewport"] + 1, w
+        assert w["body"] <= w["viewport"] + 1, w
+        assert w["main"] <= w["mainClient"] + 1, w
+        assert w["wide"] == [], w
+
+
+class ChapterChecks(PageChecks):
+    """A chapter's checks: a page's, and its figures and its controls."""
+
+    def test_every_image_has_a_meaningful_alt_text(self, on_a_phone):
+        images = on_a_phone[1]
+        bad = [(img["src"], img["alt"], why) for img in images
+               if (why := alt_problem(img["src"], img["alt"]))]
+        assert bad == [], f"{len(bad)} of {len(images)} images"
+
+    def test_each_chapter_has_figures_to_check(self, on_a_phone):
+        figures = [img for img in on_a_phone[1] if "_images/" in img["src"]]
+        assert figures, "the chapter's figures were not found as <img>"
+
+    def test_each_chapter_has_every_kind_of_control(self, on_a_desktop):
+        kinds = {c.rsplit(" ", 1)[0] for c in on_a_desktop["keyboard"]["controls"]}
+        assert kinds == {"search", "colour mode", "launch buttons", "hidden cell", "solution"}
+
+
+for _name in PAGES:  # Test_chapters_01_what_is_a_neural_network, ...
+    _cls = type("Test_" + re.sub(r"\W", "_", _name.removesuffix(".html")),
+                (ChapterChecks if _name in CHAPTERS else PageChecks,),
+                {"name": _name, "__doc__": f"The checks of {_name}."})
+    globals()[_cls.__name__] = _cls

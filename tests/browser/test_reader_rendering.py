@@ -31,7 +31,7 @@ from conftest import ROOT, _QuietHandler, axe_script, open_page
 sys.path.insert(0, str(ROOT / "tools"))
 import reader_edition  # noqa: E402
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("reader edition")]
+pytestmark = pytest.mark.browser  # one unit of work under --dist loadscope: the module
 
 READER = pathlib.Path(os.environ.get("READER_EDITION", ROOT / "_notebooks" / "chapters"))
 MATHJAX = ROOT / "_mathjax" / "_static" / "mathjax"

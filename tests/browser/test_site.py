@@ -12,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from conftest import HTML, open_page
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("site")]
+pytestmark = pytest.mark.browser  # one unit of work under --dist loadscope: the module
 
 CHAPTERS = sorted(p.relative_to(HTML).as_posix() for p in (HTML / "chapters").glob("*.html"))
 BACK_MATTER = sorted(p.relative_to(HTML).as_posix() for p in (HTML / "appendices").glob("*.html"))
