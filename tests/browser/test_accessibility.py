@@ -230,10 +230,31 @@ def test_the_site_has_chapter_pages():
     assert CHAPTERS, f"no chapter pages were built in {HTML}"
 
 
+@pytest.fixture(scope="session")
+def loaded_pages(tmp_path_factory, worker_id):
+    """A folder that every worker of this run shares (the xdist documentation's recipe).
+    Each page's load leaves a file there, so that a page loaded twice in one run (both
+    workers doing the same work, as when the pages were not shared out) fails its tests."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base if worker_id == "master" else base.parent) / "pages-loaded"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def load_once(folder, name, how):
+    """Record that this worker loads page ``name`` ``how``; fail if it was loaded so before."""
+    try:
+        (folder / f"{how} {name.replace('/', ' ')}").touch(exist_ok=False)
+    except FileExistsError:
+        pytest.fail(f"{name} was already loaded {how} in this run, by another worker or class: "
+                    "each page must be one unit of work (make browser: --dist loadscope)")
+
+
 @pytest.fixture(scope="class")
-def on_a_phone(request, browser, site_url):
+def on_a_phone(request, browser, site_url, loaded_pages):
     """(widths, images) of the class's page at 390 px, after MathJax has typeset it (display
     math is what grows widest)."""
+    load_once(loaded_pages, request.cls.name, "on a phone")
     context, page, _ = open_page(browser, f"{site_url}/{request.cls.name}", **PHONE)
     try:
         return page.evaluate(WIDTHS_JS), page.evaluate(IMAGES_JS)
@@ -242,9 +263,10 @@ def on_a_phone(request, browser, site_url):
 
 
 @pytest.fixture(scope="class")
-def on_a_desktop(request, browser, site_url):
+def on_a_desktop(request, browser, site_url, loaded_pages):
     """check_page(...) of the class's page in a 1280 px window, and the requests it made that
     were refused (none may leave the machine)."""
+    load_once(loaded_pages, request.cls.name, "on a desktop")
     context, page, outside = open_page(browser, f"{site_url}/{request.cls.name}", **DESKTOP)
     try:
         return dict(check_page(page), outside=list(outside))
