@@ -347,4 +347,6 @@ for _name in PAGES:  # Test_chapters_01_what_is_a_neural_network, ...
     _cls = type("Test_" + re.sub(r"\W", "_", _name.removesuffix(".html")),
                 (ChapterChecks if _name in CHAPTERS else PageChecks,),
                 {"name": _name, "__doc__": f"The checks of {_name}."})
+    # two pages whose names differ only in punctuation would share a class: one untested
+    assert _cls.__name__ not in globals(), f"{_name} and another page map to {_cls.__name__}"
     globals()[_cls.__name__] = _cls
